@@ -1,0 +1,55 @@
+//! [`call_soon`] and [`call_later`]: plain functions scheduled on the loop.
+//!
+//! asyncio's loop runs callbacks as well as coroutines. Here a callback is a tiny task that
+//! calls the function (after a sleep, for `call_later`), so it shares the run queue and the
+//! timer heap with everything else, and cancelling it is cancelling that task.
+
+use std::time::Duration;
+
+use crate::task::{spawn, Task};
+
+/// A scheduled callback (asyncio's `Handle` / `TimerHandle`).
+#[derive(Debug)]
+pub struct Handle {
+    task: Task<()>,
+}
+
+impl Handle {
+    /// Cancels the callback if it has not run yet. Returns false if it already ran
+    /// (or was already cancelled).
+    pub fn cancel(&self) -> bool {
+        self.task.cancel()
+    }
+
+    /// True once the callback has run or been cancelled.
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+}
+
+/// Calls `f` on the loop's next turn (asyncio's `loop.call_soon(f)`).
+///
+/// # Panics
+/// Outside [`run`](crate::run).
+#[track_caller]
+pub fn call_soon(f: impl FnOnce() + 'static) -> Handle {
+    Handle {
+        task: spawn(async move { f() }),
+    }
+}
+
+/// Calls `f` once `delay` has passed (asyncio's `loop.call_later(delay, f)`).
+/// The delay counts from this call.
+///
+/// # Panics
+/// Outside [`run`](crate::run).
+#[track_caller]
+pub fn call_later(delay: Duration, f: impl FnOnce() + 'static) -> Handle {
+    let deadline = crate::now() + delay;
+    Handle {
+        task: spawn(async move {
+            crate::sleep_until(deadline).await;
+            f()
+        }),
+    }
+}

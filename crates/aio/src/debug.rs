@@ -1,0 +1,32 @@
+//! Debug mode (`AIO_DEBUG=1`, asyncio's `loop.set_debug(True)`): report polls that block the loop.
+//!
+//! A task that runs for a long time without reaching an `.await` that is pending (a blocking
+//! call, a long computation) freezes every other task. In debug mode the loop times each poll
+//! and prints a warning to stderr, naming the task, when one takes longer than the threshold.
+//! When debug mode is off, the loop does not read the clock at all.
+
+use std::time::Duration;
+
+use crate::task::Header;
+
+/// Reports a task's poll that took `took` if that exceeds `threshold`.
+pub(crate) fn check_poll(header: &Header, took: Duration, threshold: Duration) {
+    if took > threshold {
+        report(&header.describe(), took);
+    }
+}
+
+/// Reports a poll of the future given to `run` that took `took` if that exceeds `threshold`.
+pub(crate) fn check_main_poll(took: Duration, threshold: Duration) {
+    if took > threshold {
+        report("the main future (given to aio::run)", took);
+    }
+}
+
+fn report(who: &str, took: Duration) {
+    eprintln!(
+        "aio debug: {who} blocked the loop for {} ms in one poll; no other task could run \
+         meanwhile. Move blocking work to aio::run_in_executor, or .await between steps.",
+        took.as_millis()
+    );
+}

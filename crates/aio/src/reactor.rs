@@ -1,0 +1,291 @@
+//! The reactor: which sockets are ready, from the poller (epoll), to the tasks waiting on them.
+//!
+//! Each socket is registered once, in *edge-triggered* mode, when it is wrapped in a
+//! [`Registered`]. The poller then reports a socket each time it *becomes* readable or writable;
+//! the reactor records that in the socket's [`Source`] and wakes the task waiting for it.
+//!
+//! An I/O operation goes like this (see [`Registered::poll_read_with`]):
+//!
+//! ```text
+//!  readable flag set? ──no──▶ store the task's waker, Pending   (no system call)
+//!        │ yes
+//!  try the operation ──WouldBlock──▶ clear the flag, store the waker, Pending
+//!        │ done
+//!      Ready
+//! ```
+//!
+//! Because registration is edge-triggered, a wait costs no system call: interest is never
+//! re-armed. The price is a rule: a task may only wait after an operation said `WouldBlock`
+//! (or after a short read, which shows the kernel buffer is empty), otherwise it could wait
+//! for an edge that already passed.
+
+use std::cell::{Cell, RefCell};
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use polling::{Event, Events, PollMode, Poller};
+
+use crate::runtime;
+
+/// The loop's poller and the sockets registered with it.
+#[derive(Debug)]
+pub(crate) struct Reactor {
+    poller: Arc<Poller>,
+    /// Registered sources by key. A slot is `None` once its socket is deregistered; its key is
+    /// reused only after that, and a late event for the old socket just wakes nobody.
+    sources: RefCell<Vec<Option<Rc<Source>>>>,
+    /// Keys of empty slots in `sources`.
+    free: RefCell<Vec<usize>>,
+    /// The buffer `poller.wait` fills, kept between turns to avoid allocating.
+    events: RefCell<Events>,
+    /// Wakers collected from ready sources, woken after every borrow is released.
+    to_wake: RefCell<Vec<Waker>>,
+}
+
+impl Reactor {
+    pub(crate) fn new(poller: Arc<Poller>) -> Reactor {
+        Reactor {
+            poller,
+            sources: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            events: RefCell::new(Events::new()),
+            to_wake: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Waits for readiness for at most `timeout` and wakes the waiting tasks.
+    /// Returns the number of events. A `notify()` from another thread ends the wait early.
+    pub(crate) fn poll(&self, timeout: Option<Duration>) -> usize {
+        let mut events = self.events.borrow_mut();
+        events.clear();
+        match self.poller.wait(&mut events, timeout) {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return 0,
+            Err(e) => panic!("aio: waiting on the poller failed: {e}"),
+        }
+        let mut to_wake = self.to_wake.borrow_mut();
+        let sources = self.sources.borrow();
+        let mut count = 0;
+        for event in events.iter() {
+            count += 1;
+            let Some(Some(source)) = sources.get(event.key) else {
+                continue;
+            };
+            if event.readable {
+                source.readable.set(true);
+                to_wake.extend(source.reader.take());
+            }
+            if event.writable {
+                source.writable.set(true);
+                to_wake.extend(source.writer.take());
+            }
+        }
+        drop(sources);
+        drop(events);
+        let wakers: Vec<Waker> = to_wake.drain(..).collect();
+        drop(to_wake);
+        wakers.into_iter().for_each(Waker::wake);
+        count
+    }
+
+    /// True if some task waits on some socket (virtual time then listens before it jumps).
+    pub(crate) fn has_waiters(&self) -> bool {
+        self.sources
+            .borrow()
+            .iter()
+            .flatten()
+            .any(|s| s.is_waited_on())
+    }
+
+    fn insert(&self, source: impl FnOnce(usize) -> Source) -> Rc<Source> {
+        let mut sources = self.sources.borrow_mut();
+        let key = self.free.borrow_mut().pop().unwrap_or(sources.len());
+        let source = Rc::new(source(key));
+        if key == sources.len() {
+            sources.push(Some(source.clone()));
+        } else {
+            sources[key] = Some(source.clone());
+        }
+        source
+    }
+
+    fn remove(&self, key: usize) {
+        if let Some(slot) = self.sources.borrow_mut().get_mut(key) {
+            if slot.take().is_some() {
+                self.free.borrow_mut().push(key);
+            }
+        }
+    }
+}
+
+/// One registered socket's readiness and the tasks waiting on it.
+pub(crate) struct Source {
+    /// The key the poller reports this socket under.
+    key: usize,
+    /// The last edge said "readable" and no read has said `WouldBlock` since.
+    readable: Cell<bool>,
+    /// The last edge said "writable" and no write has said `WouldBlock` since.
+    writable: Cell<bool>,
+    /// The task waiting to read, woken by the next readable edge.
+    reader: Cell<Option<Waker>>,
+    /// The task waiting to write, woken by the next writable edge.
+    writer: Cell<Option<Waker>>,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("key", &self.key)
+            .field("readable", &self.readable.get())
+            .field("writable", &self.writable.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Source {
+    fn is_waited_on(&self) -> bool {
+        let (reader, writer) = (self.reader.take(), self.writer.take());
+        let waited = reader.is_some() || writer.is_some();
+        self.reader.set(reader);
+        self.writer.set(writer);
+        waited
+    }
+}
+
+/// Stores `waker` in `slot` unless the waker already there would wake the same task.
+fn store_waker(slot: &Cell<Option<Waker>>, waker: &Waker) {
+    let mut current = slot.take();
+    match &mut current {
+        Some(old) if old.will_wake(waker) => {}
+        _ => current = Some(waker.clone()),
+    }
+    slot.set(current);
+}
+
+/// Adds `fd` to the poller under `key`, edge-triggered, for both reading and writing.
+///
+/// This is the one `unsafe` call in `aio`.
+#[allow(unsafe_code)]
+fn register(poller: &Poller, fd: BorrowedFd<'_>, key: usize) -> io::Result<()> {
+    // SAFETY: `polling` requires the descriptor to be removed from the poller before it is
+    // closed. The only caller is `Registered::new`, which owns the descriptor's I/O object for
+    // as long as it is registered; `Registered::drop` deletes it from the poller before that
+    // object (and so the descriptor) is dropped.
+    unsafe { poller.add_with_mode(fd.as_raw_fd(), Event::all(key), PollMode::Edge) }
+}
+
+/// An I/O object (a socket) registered with the running loop's reactor.
+///
+/// Dropping it deregisters the socket from the poller, then closes it (by dropping `T`).
+#[derive(Debug)]
+pub struct Registered<T: AsFd> {
+    /// The reactor this socket is registered with (not necessarily the current one at drop).
+    reactor: Rc<Reactor>,
+    source: Rc<Source>,
+    io: T,
+}
+
+impl<T: AsFd> Registered<T> {
+    /// Registers `io` with the running loop. The caller must already have made it non-blocking.
+    ///
+    /// # Panics
+    /// Outside [`run`](crate::run).
+    #[track_caller]
+    pub fn new(io: T) -> io::Result<Registered<T>> {
+        let reactor = runtime::with_core("registering a socket", |core| core.reactor.clone());
+        {
+            let source = reactor.insert(|key| Source {
+                key,
+                readable: Cell::new(true),
+                writable: Cell::new(true),
+                reader: Cell::new(None),
+                writer: Cell::new(None),
+            });
+            if let Err(e) = register(&reactor.poller, io.as_fd(), source.key) {
+                reactor.remove(source.key);
+                return Err(e);
+            }
+            Ok(Registered {
+                reactor,
+                source,
+                io,
+            })
+        }
+    }
+
+    /// The I/O object.
+    pub fn get_ref(&self) -> &T {
+        &self.io
+    }
+
+    /// Runs the read-like `op` if the socket may be readable; if it would block, arranges for
+    /// the current task to be woken when the socket becomes readable.
+    pub fn poll_read_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        poll_with(&self.source.readable, &self.source.reader, cx, || {
+            op(&self.io)
+        })
+    }
+
+    /// Runs the write-like `op` if the socket may be writable; if it would block, arranges for
+    /// the current task to be woken when the socket becomes writable.
+    pub fn poll_write_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        poll_with(&self.source.writable, &self.source.writer, cx, || {
+            op(&self.io)
+        })
+    }
+
+    /// Records that the socket has no more data for now (a read returned less than asked),
+    /// so the next read waits for an edge instead of making a system call to find out.
+    pub fn clear_readable(&self) {
+        self.source.readable.set(false);
+    }
+
+    /// Forgets the task waiting to read (its future was dropped).
+    pub fn clear_reader(&self) {
+        drop(self.source.reader.take());
+    }
+
+    /// Forgets the task waiting to write (its future was dropped).
+    pub fn clear_writer(&self) {
+        drop(self.source.writer.take());
+    }
+}
+
+fn poll_with<R>(
+    ready: &Cell<bool>,
+    waiter: &Cell<Option<Waker>>,
+    cx: &mut Context<'_>,
+    mut op: impl FnMut() -> io::Result<R>,
+) -> Poll<io::Result<R>> {
+    loop {
+        if !ready.get() {
+            store_waker(waiter, cx.waker());
+            return Poll::Pending;
+        }
+        match op() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => ready.set(false),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            result => return Poll::Ready(result),
+        }
+    }
+}
+
+impl<T: AsFd> Drop for Registered<T> {
+    fn drop(&mut self) {
+        // Deregister before `self.io` is dropped (and closes the descriptor): see `register`.
+        let _ = self.reactor.poller.delete(self.io.as_fd());
+        self.reactor.remove(self.source.key);
+    }
+}

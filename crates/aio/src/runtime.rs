@@ -1,0 +1,339 @@
+//! The event loop: [`run`], its [`Builder`], and one turn of the loop.
+//!
+//! One turn:
+//!
+//! 1. Poll every task that is ready, each at most once (up to a budget, for fairness).
+//! 2. Wake the timers that are due.
+//! 3. If nothing is ready, block in the poller until a socket is ready, the nearest timer is
+//!    due, or another thread calls `notify()`. In virtual time, jump to the nearest timer
+//!    instead, when nothing real is in flight.
+//!
+//! The loop's state lives in a thread-local while `run` runs, which is how `spawn` and `sleep`
+//! find it without being passed a handle (asyncio's "running loop").
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use polling::Poller;
+
+use crate::clock::{Clock, ClockKind};
+use crate::reactor::Reactor;
+use crate::run_queue::{RunQueue, TaskId, TaskWaker};
+use crate::task::TaskTable;
+use crate::timers::Timers;
+
+/// The id of the future passed to `run` itself, which is polled by the loop but is not a task.
+const MAIN: TaskId = u64::MAX;
+
+/// At most this many tasks are polled in one turn, so timers and sockets are not starved.
+const BUDGET: usize = 256;
+
+/// While tasks keep being ready, still check sockets (without blocking) every this many turns.
+const IO_INTERVAL: u64 = 61;
+
+/// In virtual time, how long to listen to sockets that tasks wait on before jumping the clock.
+/// A peer in this process has written before the loop got here; this is for peers elsewhere.
+const VIRTUAL_GRACE: Duration = Duration::from_millis(1);
+
+/// Debug mode's default threshold: a poll that takes longer than this is reported.
+pub const DEFAULT_SLOW_POLL: Duration = Duration::from_millis(100);
+
+/// Everything one running loop owns. Lives on the loop's thread.
+pub(crate) struct Core {
+    pub(crate) clock: Clock,
+    pub(crate) timers: RefCell<Timers>,
+    pub(crate) tasks: RefCell<TaskTable>,
+    pub(crate) queue: RunQueue,
+    pub(crate) reactor: Rc<Reactor>,
+    /// Debug mode: report any poll slower than this.
+    pub(crate) debug: Option<Duration>,
+    /// Jobs sent to the blocking pool whose results have not come back. While this is not
+    /// zero, virtual time moves only with real time (it never jumps past real work).
+    pub(crate) blocking_in_flight: Cell<usize>,
+    /// How many turns the loop has made (see [`loop_turns`]).
+    turns: Cell<u64>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the current loop, or panics with `what` and advice if there is none.
+#[track_caller]
+pub(crate) fn with_core<R>(what: &str, f: impl FnOnce(&Core) -> R) -> R {
+    match try_with_core(f) {
+        Some(r) => r,
+        None => panic!(
+            "{what} was called outside the aio runtime. It needs a running event loop: start one \
+             with `aio::run(async {{ ... }})` and call it from inside that async block \
+             (asyncio says \"no running event loop\" for the same mistake)"
+        ),
+    }
+}
+
+/// Runs `f` with the current loop, if there is one.
+pub(crate) fn try_with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
+    let core = CURRENT.with(|current| current.borrow().clone())?;
+    Some(f(&core))
+}
+
+/// How to start a loop: which clock, debug mode. [`run`] reads these from the environment.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    clock: ClockKind,
+    debug: Option<Duration>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
+}
+
+impl Builder {
+    /// Real time, debug mode off.
+    pub fn new() -> Builder {
+        Builder {
+            clock: ClockKind::Real,
+            debug: None,
+        }
+    }
+
+    /// Reads the switches from the environment, as [`run`] does:
+    ///
+    /// * `AIO_CLOCK=virtual` selects virtual time (`real`, the default, selects real time).
+    /// * `AIO_DEBUG=1` turns debug mode on with the default threshold (100 ms);
+    ///   `AIO_DEBUG=<milliseconds>` sets another threshold; `0` or unset turns it off.
+    ///
+    /// # Panics
+    /// If a variable holds a value it does not understand, naming the accepted ones.
+    pub fn from_env() -> Builder {
+        let mut builder = Builder::new();
+        match std::env::var("AIO_CLOCK").as_deref() {
+            Err(_) | Ok("") | Ok("real") => {}
+            Ok("virtual") => builder.clock = ClockKind::Virtual,
+            Ok(other) => panic!("AIO_CLOCK={other:?} is not a clock: use `real` or `virtual`"),
+        }
+        match std::env::var("AIO_DEBUG").as_deref() {
+            Err(_) | Ok("") | Ok("0") => {}
+            Ok("1") => builder.debug = Some(DEFAULT_SLOW_POLL),
+            Ok(ms) => match ms.parse::<u64>() {
+                Ok(ms) => builder.debug = Some(Duration::from_millis(ms)),
+                Err(_) => panic!(
+                    "AIO_DEBUG={ms:?} is not understood: use 1 (on, 100 ms threshold), \
+                     a threshold in milliseconds, or 0 (off)"
+                ),
+            },
+        }
+        builder
+    }
+
+    /// Chooses the clock.
+    pub fn clock(mut self, clock: ClockKind) -> Builder {
+        self.clock = clock;
+        self
+    }
+
+    /// Turns debug mode on (reporting polls slower than `threshold`) or off (`None`).
+    pub fn debug(mut self, threshold: Option<Duration>) -> Builder {
+        self.debug = threshold;
+        self
+    }
+
+    /// Creates the loop, runs `future` to completion on it, and returns its output.
+    ///
+    /// Tasks still running when `future` completes are cancelled (dropped) before this returns.
+    ///
+    /// # Panics
+    /// When called inside another `run` on the same thread, or if `future` panics.
+    #[track_caller]
+    pub fn run<F: Future>(self, future: F) -> F::Output {
+        if CURRENT.with(|current| current.borrow().is_some()) {
+            panic!(
+                "aio::run was called while an aio loop is already running on this thread. \
+                 Inside async code, `.await` the future (or `aio::spawn` it) instead of \
+                 starting a second loop (asyncio.run refuses the same thing)"
+            );
+        }
+        let poller = Arc::new(Poller::new().expect("aio: could not create the poller (epoll)"));
+        let core = Rc::new(Core {
+            clock: Clock::new(self.clock),
+            timers: RefCell::new(Timers::default()),
+            tasks: RefCell::new(TaskTable::default()),
+            queue: RunQueue::new(poller.clone()),
+            reactor: Rc::new(Reactor::new(poller)),
+            debug: self.debug,
+            blocking_in_flight: Cell::new(0),
+            turns: Cell::new(0),
+        });
+        CURRENT.with(|current| *current.borrow_mut() = Some(core.clone()));
+        let _exit = ExitGuard(core.clone());
+        core.block_on(future)
+    }
+}
+
+/// Runs `future` on a new event loop until it completes, and returns its output
+/// (asyncio's `asyncio.run(main())`).
+///
+/// The clock and debug mode come from the environment; see [`Builder::from_env`].
+/// When `future` completes, tasks still running are cancelled and `run` returns.
+///
+/// ```
+/// let answer = aio::run(async {
+///     aio::sleep(std::time::Duration::from_millis(1)).await;
+///     42
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+#[track_caller]
+pub fn run<F: Future>(future: F) -> F::Output {
+    Builder::from_env().run(future)
+}
+
+/// Cancels leftover tasks and uninstalls the loop, also when `run` unwinds from a panic.
+struct ExitGuard(Rc<Core>);
+
+impl Drop for ExitGuard {
+    fn drop(&mut self) {
+        // Drop leftovers with the loop still installed: their destructors may remove timers
+        // or deregister sockets. Dropping one may spawn another, hence the loop.
+        loop {
+            let leftovers = self.0.tasks.borrow_mut().drain();
+            if leftovers.is_empty() {
+                break;
+            }
+            for task in &leftovers {
+                task.cancel();
+            }
+        }
+        CURRENT.with(|current| current.borrow_mut().take());
+    }
+}
+
+/// The current time on the running loop's clock (asyncio's `loop.time()`).
+///
+/// Use it to measure durations in lessons and tests: in virtual time, they are exact.
+///
+/// # Panics
+/// Outside [`run`].
+pub fn now() -> Instant {
+    with_core("aio::now", |core| core.clock.now())
+}
+
+/// How many tasks the running loop holds (spawned and not finished). `None` outside `run`.
+pub fn task_count() -> Option<usize> {
+    try_with_core(|core| core.tasks.borrow().len())
+}
+
+/// How many timers the running loop holds (sleeps registered and not yet fired or dropped).
+/// `None` outside `run`.
+pub fn timer_count() -> Option<usize> {
+    try_with_core(|core| core.timers.borrow().len())
+}
+
+/// How many turns the running loop has made so far. `None` outside `run`.
+///
+/// A loop that sleeps in the poller makes one turn per event; a busy loop would make millions.
+pub fn loop_turns() -> Option<u64> {
+    try_with_core(|core| core.turns.get())
+}
+
+impl Core {
+    // ANCHOR: turn
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let mut future = pin!(future);
+        let main_waker = TaskWaker::new(MAIN, &self.queue.shared);
+        let waker = main_waker.waker();
+        main_waker.schedule();
+        let mut due = Vec::new();
+        loop {
+            self.turns.set(self.turns.get() + 1);
+            // 1. Poll what is ready now; what wakes during this turn waits for the next.
+            for _ in 0..self.queue.len().min(BUDGET) {
+                let Some(id) = self.queue.pop() else { break };
+                if id == MAIN {
+                    main_waker.clear_scheduled();
+                    let started = self.debug.map(|_| Instant::now());
+                    let polled = future.as_mut().poll(&mut Context::from_waker(&waker));
+                    if let (Some(threshold), Some(started)) = (self.debug, started) {
+                        crate::debug::check_main_poll(started.elapsed(), threshold);
+                    }
+                    if let Poll::Ready(output) = polled {
+                        return output;
+                    }
+                } else {
+                    self.run_task(id);
+                }
+            }
+
+            // 2. Wake due timers. Their tasks run next turn.
+            self.timers
+                .borrow_mut()
+                .take_due(self.clock.now(), &mut due);
+            due.drain(..).for_each(|waker| waker.wake());
+
+            // 3. Sleep in the poller only when nothing is ready.
+            if self.queue.is_empty() {
+                self.park();
+            } else if self.turns.get() % IO_INTERVAL == 0 {
+                self.poll_io(Some(Duration::ZERO));
+            }
+        }
+    }
+    // ANCHOR_END: turn
+
+    /// Polls task `id` once, if it still exists, and removes it from the table if it finished.
+    fn run_task(&self, id: TaskId) {
+        let Some(task) = self.tasks.borrow().get(id) else {
+            return; // Finished or cancelled since it was woken.
+        };
+        if task.run(self.debug) {
+            let removed = self.tasks.borrow_mut().remove(id);
+            drop(removed);
+        }
+    }
+
+    // ANCHOR: park
+    /// Nothing is ready: wait for sockets, timers or another thread.
+    fn park(&self) {
+        let next = self.timers.borrow_mut().next_deadline();
+        let timeout = next.map(|deadline| deadline.saturating_duration_since(self.clock.now()));
+        if timeout == Some(Duration::ZERO) {
+            return; // A timer is already due; the next turn fires it.
+        }
+        if let (true, Some(deadline)) = (self.clock.is_virtual(), next) {
+            if self.blocking_in_flight.get() == 0 {
+                // Only timers are left to wait for, unless a socket has news: then skip ahead.
+                if self.reactor.has_waiters() && self.poll_io(Some(VIRTUAL_GRACE)) > 0 {
+                    return;
+                }
+                self.clock.jump_to(deadline);
+                return;
+            }
+        }
+        self.poll_io(timeout);
+    }
+    // ANCHOR_END: park
+
+    /// Waits in the poller for at most `timeout` (forever if `None`) and wakes the tasks whose
+    /// sockets are ready. Returns how many readiness events arrived.
+    fn poll_io(&self, timeout: Option<Duration>) -> usize {
+        if timeout == Some(Duration::ZERO) {
+            return self.reactor.poll(timeout);
+        }
+        if !self.queue.park() {
+            return 0; // Woken while deciding to sleep.
+        }
+        let started = Instant::now();
+        let events = self.reactor.poll(timeout);
+        self.queue.unpark();
+        // Virtual time moves with real time while the loop waits for real things.
+        self.clock.advance(started.elapsed());
+        events
+    }
+}

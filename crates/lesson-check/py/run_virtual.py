@@ -1,0 +1,66 @@
+"""Run an asyncio program with a virtual clock, the twin of aio's AIO_CLOCK=virtual.
+
+    python3 run_virtual.py original.py [args...]
+
+When no callback is ready and the loop would wait only for timers, the clock jumps to the next
+timer instead of sleeping, so `await asyncio.sleep(3600)` returns at once and `loop.time()`
+reads exactly one hour later. While sockets are registered, the loop first listens briefly
+(as aio does); real I/O still takes real time.
+"""
+
+import asyncio
+import runpy
+import selectors
+import sys
+import time
+
+
+class _JumpingSelector(selectors.DefaultSelector):
+    def __init__(self, clock):
+        super().__init__()
+        self._clock = clock
+
+    def select(self, timeout=None):
+        if timeout is None or timeout <= 0:
+            return super().select(timeout)
+        # Sockets other than the loop's own wake-up pipe: give them a moment first.
+        if len(self.get_map()) > 1:
+            started = time.monotonic()
+            ready = super().select(min(timeout, 0.001))
+            if ready:
+                self._clock.offset += time.monotonic() - started
+                return ready
+        else:
+            ready = super().select(0)
+            if ready:
+                return ready
+        self._clock.offset += timeout
+        return []
+
+
+class _Clock:
+    def __init__(self):
+        self.offset = 0.0
+
+
+class VirtualTimeLoop(asyncio.SelectorEventLoop):
+    """An event loop whose clock skips idle time that only timers fill."""
+
+    def __init__(self):
+        self._virtual = _Clock()
+        super().__init__(_JumpingSelector(self._virtual))
+
+    def time(self):
+        return self._virtual.offset
+
+
+class VirtualTimePolicy(asyncio.DefaultEventLoopPolicy):
+    def new_event_loop(self):
+        return VirtualTimeLoop()
+
+
+if __name__ == "__main__":
+    script = sys.argv[1]
+    sys.argv = sys.argv[1:]
+    asyncio.set_event_loop_policy(VirtualTimePolicy())
+    runpy.run_path(script, run_name="__main__")

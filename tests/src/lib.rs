@@ -1,0 +1,1 @@
+//! Workspace-wide checks live in `tests/`; this library is empty.

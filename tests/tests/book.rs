@@ -1,0 +1,242 @@
+//! The book shows only what is compiled and tested.
+//!
+//! mdBook exits successfully when an `{{#include}}` names a missing file or anchor, so these
+//! checks do it instead: every include resolves, every lesson has a chapter in `SUMMARY.md`,
+//! and every output a chapter shows is a snapshot that a test asserts.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Every markdown file under `dir`, recursively.
+fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(markdown_files(&path));
+        } else if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// An `{{#include path:selector}}` found in a chapter.
+#[derive(Debug)]
+struct Include {
+    chapter: PathBuf,
+    /// The included file, resolved against the chapter's folder.
+    file: PathBuf,
+    /// What follows the path: an anchor name, a line range, or nothing.
+    selector: Option<String>,
+}
+
+fn includes(chapter: &Path) -> Vec<Include> {
+    let text = read(chapter);
+    let mut found = Vec::new();
+    for directive in ["{{#include ", "{{#rustdoc_include "] {
+        for (start, _) in text.match_indices(directive) {
+            let rest = &text[start + directive.len()..];
+            let end = rest.find("}}").expect("an include is closed with }}");
+            let target = rest[..end].trim();
+            let (path, selector) = match target.split_once(':') {
+                Some((path, selector)) => (path, Some(selector.to_string())),
+                None => (target, None),
+            };
+            found.push(Include {
+                chapter: chapter.to_path_buf(),
+                file: chapter.parent().unwrap().join(path),
+                selector,
+            });
+        }
+    }
+    found
+}
+
+fn all_includes() -> Vec<Include> {
+    markdown_files(&root().join("book/src"))
+        .iter()
+        .flat_map(|chapter| includes(chapter))
+        .collect()
+}
+
+fn is_line_range(selector: &str) -> bool {
+    selector.chars().all(|c| c.is_ascii_digit() || c == ':')
+}
+
+#[test]
+fn every_include_names_an_existing_file_and_anchor() {
+    let mut problems = Vec::new();
+    for include in all_includes() {
+        let Ok(text) = fs::read_to_string(&include.file) else {
+            problems.push(format!(
+                "{}: no file {}",
+                include.chapter.display(),
+                include.file.display()
+            ));
+            continue;
+        };
+        match include.selector.as_deref() {
+            None => {}
+            Some(range) if is_line_range(range) => {
+                let first: usize = range.split(':').next().unwrap().parse().unwrap_or(1);
+                if first > text.lines().count() {
+                    problems.push(format!(
+                        "{}: {} has fewer than {first} lines",
+                        include.chapter.display(),
+                        include.file.display()
+                    ));
+                }
+            }
+            Some(anchor) => {
+                let has = |marker: &str| {
+                    text.lines().any(|line| {
+                        line.split(marker)
+                            .nth(1)
+                            .is_some_and(|rest| rest.trim() == anchor)
+                    })
+                };
+                if !has("ANCHOR:") || !has("ANCHOR_END:") {
+                    problems.push(format!(
+                        "{}: {} has no anchor `{anchor}` (ANCHOR: {anchor} ... ANCHOR_END: {anchor})",
+                        include.chapter.display(),
+                        include.file.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "broken includes:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The lesson folders, like `lessons/01-hello-sleep`.
+fn lessons() -> Vec<PathBuf> {
+    let mut lessons: Vec<PathBuf> = fs::read_dir(root().join("lessons"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.join("Cargo.toml").exists())
+        .collect();
+    lessons.sort();
+    lessons
+}
+
+#[test]
+fn every_lesson_is_a_package_named_after_its_number() {
+    for lesson in lessons() {
+        let folder = lesson.file_name().unwrap().to_str().unwrap();
+        let number = &folder[..2];
+        assert!(
+            number.chars().all(|c| c.is_ascii_digit()) && folder.as_bytes()[2] == b'-',
+            "lesson folder {folder} should be NN-topic"
+        );
+        let manifest = read(&lesson.join("Cargo.toml"));
+        assert!(
+            manifest.contains(&format!("name = \"lesson-{number}\"")),
+            "{folder}/Cargo.toml should name the package lesson-{number}"
+        );
+    }
+}
+
+#[test]
+fn every_lesson_has_a_chapter_in_the_summary() {
+    let summary = read(&root().join("book/src/SUMMARY.md"));
+    for lesson in lessons() {
+        let folder = lesson.file_name().unwrap().to_str().unwrap();
+        let chapter = format!("lessons/{folder}.md");
+        assert!(
+            root().join("book/src").join(&chapter).exists(),
+            "lesson {folder} has no chapter book/src/{chapter}"
+        );
+        assert!(
+            summary.contains(&format!("({chapter})")),
+            "book/src/SUMMARY.md does not list {chapter}"
+        );
+    }
+}
+
+#[test]
+fn every_lesson_chapter_includes_its_code_and_tested_output() {
+    for lesson in lessons() {
+        let folder = lesson.file_name().unwrap().to_str().unwrap();
+        let chapter = root().join(format!("book/src/lessons/{folder}.md"));
+        if !chapter.exists() {
+            continue; // Reported by every_lesson_has_a_chapter_in_the_summary.
+        }
+        let found = includes(&chapter);
+        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let code = canonical(&lesson.join("src"));
+        let snapshots = canonical(&lesson.join("tests/snapshots"));
+        assert!(
+            found.iter().any(|i| canonical(&i.file).starts_with(&code)),
+            "{folder}: the chapter includes none of the lesson's code"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|i| canonical(&i.file).starts_with(&snapshots)),
+            "{folder}: the chapter shows no snapshot-tested output"
+        );
+    }
+}
+
+#[test]
+fn every_included_output_is_a_snapshot_a_test_asserts() {
+    for include in all_includes() {
+        if include.file.extension().is_none_or(|e| e != "snap") {
+            continue;
+        }
+        let text = read(&include.file);
+        let header: Vec<&str> = text.lines().take(3).collect();
+        assert!(
+            header.len() == 3
+                && header[0] == "---"
+                && header[1].starts_with("source:")
+                && header[2] == "---",
+            "{}: expected a three-line header (use omit_expression)",
+            include.file.display()
+        );
+        assert_eq!(
+            include.selector.as_deref(),
+            Some("4:"),
+            "{}: include {} from line 4, after the snapshot header",
+            include.chapter.display(),
+            include.file.display()
+        );
+        // `output__lesson-01.snap` is written by an assert_snapshot!("lesson-01", ...) in
+        // `tests/output.rs` beside the `snapshots` folder.
+        let stem = include.file.file_stem().unwrap().to_str().unwrap();
+        let (test_file, name) = stem
+            .split_once("__")
+            .unwrap_or_else(|| panic!("{stem}: not a named insta snapshot"));
+        let test_source = include
+            .file
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join(format!("{test_file}.rs"));
+        let source = read(&test_source);
+        assert!(
+            source.contains(&format!("assert_snapshot!(\"{name}\"")),
+            "{}: no test in {} asserts snapshot \"{name}\"",
+            include.file.display(),
+            test_source.display()
+        );
+    }
+}
