@@ -187,11 +187,11 @@ impl<F: Future> Runnable for TaskCell<F> {
             polled
         };
         match polled {
-            Ok(Poll::Ready(output)) => self.finish(Ok(output)),
             Err(payload) => self.finish(Err(TaskError::Panicked(payload))),
-            Ok(Poll::Pending) if self.header.cancel_requested.get() => {
-                self.finish(Err(TaskError::Cancelled))
-            }
+            // The task cancelled itself during this poll: `cancel` promised `Cancelled`, so
+            // that is the outcome even if the future went on to return (asyncio agrees).
+            Ok(_) if self.header.cancel_requested.get() => self.finish(Err(TaskError::Cancelled)),
+            Ok(Poll::Ready(output)) => self.finish(Ok(output)),
             Ok(Poll::Pending) => return false,
         }
         true
