@@ -73,3 +73,54 @@ fn leftover_tasks_are_cancelled_when_run_returns() {
         });
     assert!(dropped.get(), "the leftover task's future was not dropped");
 }
+
+#[test]
+fn a_leftover_tasks_handle_reports_cancelled_after_run_returns() {
+    let (sleeper, finished) = aio::Builder::new()
+        .clock(aio::ClockKind::Virtual)
+        .run(async {
+            let sleeper = aio::spawn(async {
+                aio::sleep(Duration::from_secs(10)).await;
+                "woke"
+            });
+            let finished = aio::spawn(async { "done" });
+            aio::yield_now().await;
+            (sleeper, finished)
+        });
+    assert!(sleeper.is_finished());
+    let outcome = futures::executor::block_on(sleeper);
+    assert!(outcome.unwrap_err().is_cancelled());
+    // A task that finished before `run` returned keeps its output.
+    assert_eq!(futures::executor::block_on(finished).unwrap(), "done");
+}
+
+#[test]
+fn leftover_tasks_are_cancelled_while_the_loop_is_still_installed() {
+    // Their destructors may use the runtime: remove timers, or even spawn (which is then
+    // cancelled in turn).
+    struct SpawnOnDrop(std::rc::Rc<std::cell::Cell<u32>>);
+    impl Drop for SpawnOnDrop {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+            if self.0.get() < 3 {
+                let again = SpawnOnDrop(self.0.clone());
+                drop(aio::spawn(async move {
+                    let _again = again;
+                    aio::sleep(Duration::from_secs(1)).await;
+                }));
+            }
+        }
+    }
+    let drops = std::rc::Rc::new(std::cell::Cell::new(0));
+    let first = SpawnOnDrop(drops.clone());
+    aio::Builder::new()
+        .clock(aio::ClockKind::Virtual)
+        .run(async move {
+            aio::spawn(async move {
+                let _first = first;
+                aio::sleep(Duration::from_secs(1)).await;
+            });
+            aio::yield_now().await;
+        });
+    assert_eq!(drops.get(), 3);
+}
