@@ -1,0 +1,113 @@
+//! Lesson 02: futures.
+//!
+//! `cargo run -p lesson-02` shows that a Rust future is lazy (like a coroutine object, unlike
+//! a task), polls a hand-written future next to the `async fn` that does the same, and ports
+//! the asyncio article's `Future` + `call_later` example to `aio::Promise`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+// ANCHOR: greet
+async fn greet(name: &str) -> String {
+    println!("greet({name}) runs");
+    format!("hello, {name}")
+}
+// ANCHOR_END: greet
+
+// ANCHOR: lazy
+async fn lazy_versus_scheduled() {
+    println!("--- 1. futures are lazy, tasks are scheduled");
+    let future = greet("Ada"); // A value describing the work: nothing runs.
+    println!("future created");
+    let task = aio::spawn(greet("Grace")); // Handed to the loop: runs at its next turn.
+    println!("task spawned");
+    aio::yield_now().await; // One turn of the loop: the task runs, the future does not.
+    println!("after one turn");
+    println!("{}", future.await); // Now, and only now, greet("Ada") runs.
+    println!("{}", task.await.unwrap());
+
+    drop(greet("Nobody")); // A future that is never awaited never runs.
+    println!("a future dropped without being awaited printed nothing");
+}
+// ANCHOR_END: lazy
+
+// ANCHOR: countdown_struct
+/// A hand-written future: counts down one step per poll, then is ready.
+struct Countdown {
+    remaining: u32,
+}
+
+impl Future for Countdown {
+    type Output = &'static str;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if self.remaining == 0 {
+            return Poll::Ready("liftoff");
+        }
+        println!("poll: {} to go", self.remaining);
+        self.remaining -= 1;
+        // Not done: ask to be polled again. Without this wake nobody would ever poll us
+        // again, and the task would hang forever.
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+// ANCHOR_END: countdown_struct
+
+// ANCHOR: countdown_fn
+/// The same countdown as an `async fn`: the compiler writes the state machine and its `poll`.
+async fn countdown(from: u32) -> &'static str {
+    for remaining in (1..=from).rev() {
+        println!("step: {remaining} to go");
+        aio::yield_now().await; // Pending once, with our waker already woken.
+    }
+    "liftoff"
+}
+// ANCHOR_END: countdown_fn
+
+// ANCHOR: polled
+async fn polled_by_the_loop() {
+    println!("--- 2. a future is polled until it is ready");
+    let turns = aio::loop_turns().unwrap();
+    println!("{}", Countdown { remaining: 3 }.await);
+    println!("turns of the loop: {}", aio::loop_turns().unwrap() - turns);
+
+    let turns = aio::loop_turns().unwrap();
+    println!("{}", countdown(3).await);
+    println!("turns of the loop: {}", aio::loop_turns().unwrap() - turns);
+}
+// ANCHOR_END: polled
+
+// ANCHOR: promise
+/// The article's asyncio.Future example, with `aio::Promise` as the settable value.
+async fn my_coroutine() {
+    println!("--- 3. a promise, set later by a callback");
+    let start = aio::now();
+    let future = aio::Promise::new();
+    let setter = future.clone(); // Both handles share one slot.
+    aio::call_later(Duration::from_secs(1), move || {
+        setter.set_result("Hello, world!")
+    });
+    // Pending until the callback sets the value. Awaiting consumes a handle, so await a clone
+    // and keep `future` for later.
+    let result = future.clone().await;
+    println!("{result} (after {:.1?})", aio::now() - start);
+
+    // A promise is set once. `set_result` would panic; `try_set_result` hands the value back.
+    if let Err(refused) = future.try_set_result("Goodbye!") {
+        println!("a second result is refused: {refused}");
+    }
+}
+// ANCHOR_END: promise
+
+// ANCHOR: main
+fn main() {
+    aio::run(async {
+        lazy_versus_scheduled().await;
+        polled_by_the_loop().await;
+        my_coroutine().await;
+    });
+}
+// ANCHOR_END: main
