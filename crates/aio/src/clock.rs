@@ -23,6 +23,7 @@ pub enum ClockKind {
     Virtual,
 }
 
+// ANCHOR: clock
 /// The clock of one running loop.
 #[derive(Debug)]
 pub(crate) struct Clock {
@@ -32,6 +33,7 @@ pub(crate) struct Clock {
     /// Virtual time elapsed since `origin`. Only used by [`ClockKind::Virtual`].
     elapsed: Cell<Duration>,
 }
+// ANCHOR_END: clock
 
 impl Clock {
     pub(crate) fn new(kind: ClockKind) -> Clock {
@@ -46,6 +48,7 @@ impl Clock {
         self.kind == ClockKind::Virtual
     }
 
+    // ANCHOR: now
     /// The current time on this loop's clock.
     pub(crate) fn now(&self) -> Instant {
         match self.kind {
@@ -70,4 +73,5 @@ impl Clock {
             self.elapsed.set(self.elapsed.get() + by);
         }
     }
+    // ANCHOR_END: now
 }

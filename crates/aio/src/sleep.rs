@@ -37,11 +37,13 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// The future returned by [`sleep`] and [`sleep_until`].
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
+// ANCHOR: struct
 pub struct Sleep {
     wait: Wait,
     /// The timer registered in the loop's heap, once the first poll found the deadline ahead.
     timer: Option<TimerId>,
 }
+// ANCHOR_END: struct
 
 #[derive(Debug, Clone, Copy)]
 enum Wait {
@@ -60,6 +62,7 @@ impl Sleep {
     }
 }
 
+// ANCHOR: poll
 impl Future for Sleep {
     type Output = ();
 
@@ -87,7 +90,9 @@ impl Future for Sleep {
         })
     }
 }
+// ANCHOR_END: poll
 
+// ANCHOR: drop
 impl Drop for Sleep {
     fn drop(&mut self) {
         if let Some(id) = self.timer.take() {
@@ -95,3 +100,4 @@ impl Drop for Sleep {
         }
     }
 }
+// ANCHOR_END: drop

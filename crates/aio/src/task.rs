@@ -126,6 +126,7 @@ impl Header {
     }
 }
 
+// ANCHOR: stages
 enum Stage<F: Future> {
     Running(Pin<Box<F>>),
     Finished(Result<F::Output, TaskError>),
@@ -136,6 +137,7 @@ struct TaskCell<F: Future> {
     header: Header,
     stage: RefCell<Stage<F>>,
 }
+// ANCHOR_END: stages
 
 /// The loop's view of a task: something to poll or cancel.
 pub(crate) trait Runnable {
@@ -152,6 +154,7 @@ trait Joinable<T> {
     fn cancel(&self) -> bool;
 }
 
+// ANCHOR: finish
 impl<F: Future> TaskCell<F> {
     /// Replaces a running future with its outcome, then drops the future and wakes the
     /// awaiting handle, in that order and with no borrow held.
@@ -167,7 +170,9 @@ impl<F: Future> TaskCell<F> {
         }
     }
 }
+// ANCHOR_END: finish
 
+// ANCHOR: run
 impl<F: Future> Runnable for TaskCell<F> {
     fn run(&self, debug: Option<std::time::Duration>) -> bool {
         self.header.task_waker.clear_scheduled();
@@ -210,6 +215,7 @@ impl<F: Future> Runnable for TaskCell<F> {
         true
     }
 }
+// ANCHOR_END: run
 
 impl<F: Future> Joinable<F::Output> for TaskCell<F> {
     fn header(&self) -> &Header {
@@ -236,6 +242,7 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
         }
     }
 
+    // ANCHOR: handle_cancel
     fn cancel(&self) -> bool {
         let cancelled = Runnable::cancel(self);
         if cancelled && !self.header.cancel_requested.get() {
@@ -243,6 +250,7 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
         }
         cancelled
     }
+    // ANCHOR_END: handle_cancel
 }
 
 impl<F: Future> Drop for TaskCell<F> {
@@ -337,6 +345,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
+    // ANCHOR: spawn
     let location = Location::caller();
     runtime::with_core("aio::spawn", |core| {
         let mut tasks = core.tasks.borrow_mut();
@@ -360,8 +369,10 @@ where
         task_waker.schedule();
         Task { cell }
     })
+    // ANCHOR_END: spawn
 }
 
+// ANCHOR: table
 /// The loop's tasks, by id: a slab whose slots carry a generation.
 ///
 /// An id is `generation << 32 | slot`. Removing a task bumps its slot's generation, so a wake
@@ -381,6 +392,7 @@ struct Slot {
     generation: u32,
     task: Option<Rc<dyn Runnable>>,
 }
+// ANCHOR_END: table
 
 impl TaskTable {
     /// The id the next inserted task will have. Call `insert` with it right away.
@@ -403,6 +415,7 @@ impl TaskTable {
         self.len += 1;
     }
 
+    // ANCHOR: generations
     /// The task with this id, if it is still in the table.
     pub(crate) fn get(&self, id: TaskId) -> Option<Rc<dyn Runnable>> {
         let slot = self.slots.get((id & 0xffff_ffff) as usize)?;
@@ -425,6 +438,7 @@ impl TaskTable {
         self.len -= 1;
         Some(task)
     }
+    // ANCHOR_END: generations
 
     /// How many tasks are alive.
     pub(crate) fn len(&self) -> usize {

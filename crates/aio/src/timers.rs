@@ -15,6 +15,7 @@ use std::time::Instant;
 /// Identifies one registered timer. Ids are never reused, so a stale id is harmless.
 pub(crate) type TimerId = u64;
 
+// ANCHOR: heap
 #[derive(Debug, Default)]
 pub(crate) struct Timers {
     /// Min-heap of `(deadline, id)`. Ties fire in registration order, because ids increase.
@@ -25,6 +26,7 @@ pub(crate) struct Timers {
     /// The id the next timer gets.
     next_id: TimerId,
 }
+// ANCHOR_END: heap
 
 impl Timers {
     /// Registers a timer that wakes `waker` at `deadline`.
@@ -45,6 +47,7 @@ impl Timers {
         }
     }
 
+    // ANCHOR: remove
     /// Cancels a timer. Does nothing if it already fired.
     pub(crate) fn remove(&mut self, id: TimerId) {
         if self.wakers.remove(&id).is_some() && self.heap.len() > 64 + 2 * self.wakers.len() {
@@ -53,12 +56,14 @@ impl Timers {
             self.heap.retain(|Reverse((_, id))| wakers.contains_key(id));
         }
     }
+    // ANCHOR_END: remove
 
     /// How many timers are live (registered and neither fired nor cancelled).
     pub(crate) fn len(&self) -> usize {
         self.wakers.len()
     }
 
+    // ANCHOR: due
     /// The nearest deadline of a live timer.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
         while let Some(Reverse((deadline, id))) = self.heap.peek() {
@@ -84,4 +89,5 @@ impl Timers {
             }
         }
     }
+    // ANCHOR_END: due
 }
