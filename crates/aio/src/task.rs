@@ -222,6 +222,7 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
         &self.header
     }
 
+    // ANCHOR: join
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, TaskError>> {
         if !self.header.finished.get() {
             let mut slot = self.header.join_waker.take();
@@ -241,6 +242,7 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
             Stage::Running(_) => unreachable!("a finished task still holds its future"),
         }
     }
+    // ANCHOR_END: join
 
     // ANCHOR: handle_cancel
     fn cancel(&self) -> bool {
