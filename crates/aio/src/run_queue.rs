@@ -99,7 +99,7 @@ pub(crate) struct TaskWaker {
 }
 
 impl TaskWaker {
-    /// A waker for task `id`, already marked scheduled (a new task is queued at once).
+    /// A waker for task `id`, not yet scheduled (`spawn` schedules the new task right after).
     pub(crate) fn new(id: TaskId, shared: &Arc<Shared>) -> Arc<TaskWaker> {
         Arc::new(TaskWaker {
             id,
