@@ -57,20 +57,30 @@
 mod callback;
 mod clock;
 mod debug;
+mod gather;
 mod promise;
 mod reactor;
 mod run_queue;
 mod runtime;
 mod sleep;
 mod task;
+mod task_group;
+mod timeout;
 mod timers;
+mod wait;
 mod yield_now;
 
 pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
+#[doc(hidden)]
+pub use gather::MaybeDone as __MaybeDone;
+pub use gather::{gather, try_gather, Gather, TryGather};
 pub use promise::Promise;
 pub use reactor::Registered;
 pub use runtime::{loop_turns, now, run, task_count, timer_count, Builder, DEFAULT_SLOW_POLL};
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use task::{spawn, spawn_named, Task, TaskError};
+pub use task_group::TaskGroup;
+pub use timeout::{timeout, timeout_at, Elapsed, Timeout};
+pub use wait::{wait, Outcome, ReturnWhen, Wait};
 pub use yield_now::{yield_now, YieldNow};
