@@ -153,7 +153,9 @@ impl<F: Future> Future for Gather<F> {
 
 impl<F: Future> fmt::Debug for Gather<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Gather").field("slots", &self.slots).finish()
+        f.debug_struct("Gather")
+            .field("slots", &self.slots)
+            .finish()
     }
 }
 

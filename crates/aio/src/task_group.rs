@@ -34,10 +34,10 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::future::poll_fn;
 use std::future::Future;
 use std::mem;
 use std::panic;
-use std::future::poll_fn;
 use std::rc::{Rc, Weak};
 use std::task::Poll;
 use std::thread;

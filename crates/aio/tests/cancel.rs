@@ -37,7 +37,11 @@ fn cancel_drops_the_future_at_its_await_point_and_releases_its_timer() {
             task_log.borrow_mut().push("after the sleep".into());
         });
         aio::sleep(ms(10)).await;
-        assert_eq!(aio::timer_count(), Some(1), "the task sleeps in the timer heap");
+        assert_eq!(
+            aio::timer_count(),
+            Some(1),
+            "the task sleeps in the timer heap"
+        );
         assert!(task.cancel());
         // All of it happened inside `cancel`, before it returned.
         assert_eq!(*log.borrow(), ["before the sleep", "cleanup"]);
@@ -58,7 +62,11 @@ fn awaiting_a_cancelled_task_reports_cancelled_at_once() {
         let error = task.await.unwrap_err();
         assert!(error.is_cancelled());
         assert_eq!(error.to_string(), "task was cancelled");
-        assert_eq!(aio::now(), start, "no waiting: the outcome was already there");
+        assert_eq!(
+            aio::now(),
+            start,
+            "no waiting: the outcome was already there"
+        );
     });
 }
 
@@ -81,7 +89,10 @@ fn cancelling_a_finished_task_does_nothing() {
         let task = aio::spawn(async { 5 });
         aio::yield_now().await;
         assert!(task.is_finished());
-        assert!(!task.cancel(), "cancel reports that there was nothing to cancel");
+        assert!(
+            !task.cancel(),
+            "cancel reports that there was nothing to cancel"
+        );
         assert_eq!(task.await.unwrap(), 5);
     });
 }

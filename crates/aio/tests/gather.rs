@@ -124,8 +124,11 @@ fn try_gather_returns_the_first_error_in_time_and_drops_the_others_before_return
             Err("late failed")
         };
         // Boxed so that the three different future types fit in one list.
-        let futures: Vec<std::pin::Pin<Box<dyn Future<Output = Result<u32, &str>>>>> =
-            vec![Box::pin(slow), Box::pin(late_failure), Box::pin(fast_failure)];
+        let futures: Vec<std::pin::Pin<Box<dyn Future<Output = Result<u32, &str>>>>> = vec![
+            Box::pin(slow),
+            Box::pin(late_failure),
+            Box::pin(fast_failure),
+        ];
         let outcome = aio::try_gather(futures).await;
         (
             outcome,
@@ -134,9 +137,16 @@ fn try_gather_returns_the_first_error_in_time_and_drops_the_others_before_return
             aio::timer_count().unwrap(),
         )
     });
-    assert_eq!(outcome, Err("fast failed"), "first in time, not in argument order");
+    assert_eq!(
+        outcome,
+        Err("fast failed"),
+        "first in time, not in argument order"
+    );
     assert_eq!(elapsed, ms(10), "it returned at the failure");
-    assert!(dropped_at_return, "the other futures were dropped before it returned");
+    assert!(
+        dropped_at_return,
+        "the other futures were dropped before it returned"
+    );
     assert_eq!(timers, 0, "their timers were released");
 }
 

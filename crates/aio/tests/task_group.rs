@@ -93,7 +93,11 @@ fn join_returns_the_error_as_soon_as_a_task_fails() {
         });
         assert_eq!(group.join().await, Err("first"));
         assert_eq!(aio::now() - start, ms(10));
-        assert_eq!(aio::task_count(), Some(0), "every task had finished when join returned");
+        assert_eq!(
+            aio::task_count(),
+            Some(0),
+            "every task had finished when join returned"
+        );
     });
 }
 

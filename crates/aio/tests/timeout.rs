@@ -56,8 +56,15 @@ fn on_expiry_the_inner_future_is_dropped_before_timeout_returns() {
         .await;
         assert!(outcome.is_err());
         assert_eq!(aio::now() - start, ms(10), "it returned at the deadline");
-        assert!(dropped.get(), "the inner future was dropped before timeout returned");
-        assert_eq!(aio::timer_count(), Some(0), "the inner sleep's timer is gone");
+        assert!(
+            dropped.get(),
+            "the inner future was dropped before timeout returned"
+        );
+        assert_eq!(
+            aio::timer_count(),
+            Some(0),
+            "the inner sleep's timer is gone"
+        );
         aio::sleep(ms(200)).await;
     });
     assert!(!reached_the_end.get(), "the inner future never resumed");

@@ -31,7 +31,10 @@ fn job(n: u64, fail: bool) -> Task<Result<u64, String>> {
 async fn outputs(tasks: Vec<Task<Result<u64, String>>>) -> Vec<Result<u64, String>> {
     let mut outputs = Vec::new();
     for task in tasks {
-        outputs.push(task.await.expect("the task neither panicked nor was cancelled"));
+        outputs.push(
+            task.await
+                .expect("the task neither panicked nor was cancelled"),
+        );
     }
     outputs
 }
@@ -56,8 +59,11 @@ fn first_completed_returns_the_fastest_and_the_rest_keep_running() {
 #[test]
 fn first_completed_counts_a_failure_as_completed() {
     run_virtual(async {
-        let (done, pending) =
-            aio::wait(vec![job(20, false), job(10, true)], ReturnWhen::FirstCompleted).await;
+        let (done, pending) = aio::wait(
+            vec![job(20, false), job(10, true)],
+            ReturnWhen::FirstCompleted,
+        )
+        .await;
         assert_eq!(outputs(done).await, [Err("10 failed".to_string())]);
         assert_eq!(pending.len(), 1);
     });
@@ -66,12 +72,19 @@ fn first_completed_counts_a_failure_as_completed() {
 #[test]
 fn pending_tasks_can_be_cancelled() {
     run_virtual(async {
-        let (_done, pending) =
-            aio::wait(vec![job(10, false), job(50, false)], ReturnWhen::FirstCompleted).await;
+        let (_done, pending) = aio::wait(
+            vec![job(10, false), job(50, false)],
+            ReturnWhen::FirstCompleted,
+        )
+        .await;
         for task in &pending {
             assert!(task.cancel());
         }
-        assert_eq!(aio::timer_count(), Some(0), "the cancelled task's timer is gone");
+        assert_eq!(
+            aio::timer_count(),
+            Some(0),
+            "the cancelled task's timer is gone"
+        );
         for task in pending {
             assert!(task.await.unwrap_err().is_cancelled());
         }
@@ -162,7 +175,11 @@ fn timeout_does_not_delay_a_wait_that_is_satisfied_earlier() {
             .await;
         assert_eq!(aio::now() - start, ms(10));
         assert_eq!(done.len(), 1);
-        assert_eq!(aio::timer_count(), Some(0), "the timeout's timer is released");
+        assert_eq!(
+            aio::timer_count(),
+            Some(0),
+            "the timeout's timer is released"
+        );
     });
 }
 

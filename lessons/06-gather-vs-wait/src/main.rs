@@ -35,7 +35,10 @@ async fn gather_pages() {
     // Completion order is 2, 3, 1; result order is argument order, 1, 2, 3.
     let results = aio::gather(tasks).await;
     for html in results {
-        println!("result: {}", html.expect("fetch_page neither panics nor is cancelled"));
+        println!(
+            "result: {}",
+            html.expect("fetch_page neither panics nor is cancelled")
+        );
     }
     println!("total time: {}", since(start));
 
@@ -127,7 +130,12 @@ async fn wait_with_timeout() {
     let (done, pending) = aio::wait(tasks, ReturnWhen::AllCompleted)
         .timeout(Duration::from_millis(300))
         .await;
-    println!("after {}: {} done, {} pending", since(start), done.len(), pending.len());
+    println!(
+        "after {}: {} done, {} pending",
+        since(start),
+        done.len(),
+        pending.len()
+    );
     for task in done {
         println!("got {}", task.await.unwrap());
     }

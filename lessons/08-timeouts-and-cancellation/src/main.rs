@@ -60,7 +60,10 @@ async fn time_limits() {
 async fn time_limit_on_a_task() {
     let mut task = aio::spawn(query("report", Duration::from_secs(3)));
     // Lend the handle (`&mut task`): on expiry only the loan is dropped, not the task.
-    if aio::timeout(Duration::from_secs(1), &mut task).await.is_err() {
+    if aio::timeout(Duration::from_secs(1), &mut task)
+        .await
+        .is_err()
+    {
         println!("report: timed out; task finished? {}", task.is_finished());
         task.cancel(); // Stop it ourselves; asyncio.wait_for would have.
         println!("report: cancelled; task finished? {}", task.is_finished());
@@ -104,7 +107,8 @@ async fn shared_deadline() {
     let deadline = start + Duration::from_secs(1);
     let steps = [("connect", 300), ("authenticate", 400), ("download", 500)];
     for (name, ms) in steps {
-        if let Err(elapsed) = aio::timeout_at(deadline, step(name, Duration::from_millis(ms))).await {
+        if let Err(elapsed) = aio::timeout_at(deadline, step(name, Duration::from_millis(ms))).await
+        {
             println!("{name}: {elapsed} at {}", since(start));
             break;
         }
