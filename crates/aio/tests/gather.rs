@@ -12,6 +12,9 @@ fn run_virtual<F: Future>(future: F) -> F::Output {
         .run(future)
 }
 
+/// Futures of different types, boxed so that they fit in one list.
+type BoxedFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + 'a>>;
+
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
@@ -124,7 +127,7 @@ fn try_gather_returns_the_first_error_in_time_and_drops_the_others_before_return
             Err("late failed")
         };
         // Boxed so that the three different future types fit in one list.
-        let futures: Vec<std::pin::Pin<Box<dyn Future<Output = Result<u32, &str>>>>> = vec![
+        let futures: Vec<BoxedFuture<Result<u32, &str>>> = vec![
             Box::pin(slow),
             Box::pin(late_failure),
             Box::pin(fast_failure),

@@ -60,11 +60,17 @@ fn a_panic_nobody_awaits_is_reported_on_stderr_and_an_err_is_not() {
         .lines()
         .filter(|l| l.contains("Task was never awaited"))
         .collect();
-    assert_eq!(reports.len(), 1, "one report, for the panic only:\n{stderr}");
+    assert_eq!(
+        reports.len(),
+        1,
+        "one report, for the panic only:\n{stderr}"
+    );
     assert!(reports[0].starts_with("aio: task spawned at lessons/09-errors/src/main.rs:"));
     assert!(!stderr.contains("bad-lost"), "the lost Err leaves no trace");
     // The quiet hook printed one line per panic: three tasks panic in the lesson.
-    let panics = stderr.lines().filter(|l| l.starts_with("panic: bug: negative size at "));
+    let panics = stderr
+        .lines()
+        .filter(|l| l.starts_with("panic: bug: negative size at "));
     assert_eq!(panics.count(), 3, "{stderr}");
 }
 
@@ -97,7 +103,13 @@ fn rustc_warns_about_a_forgotten_await_with_the_text_the_book_shows() {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let output = Command::new(rustc)
         .current_dir(snippets())
-        .args(["--edition", "2021", "--crate-type", "lib", "--emit=metadata"])
+        .args([
+            "--edition",
+            "2021",
+            "--crate-type",
+            "lib",
+            "--emit=metadata",
+        ])
         .args(["--color", "never", "--out-dir"])
         .arg(&out_dir)
         .arg("forgot_await.rs")
