@@ -132,7 +132,10 @@ fn try_gather_returns_the_first_error_in_time_and_drops_the_others_before_return
             Box::pin(late_failure),
             Box::pin(fast_failure),
         ];
-        let outcome = aio::try_gather(futures).await;
+        // Awaited through `&mut`, so the `TryGather` is still alive afterwards: the other
+        // futures must have been dropped by `try_gather` itself.
+        let mut gather = aio::try_gather(futures);
+        let outcome = (&mut gather).await;
         (
             outcome,
             aio::now() - start,

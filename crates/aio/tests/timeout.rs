@@ -48,12 +48,14 @@ fn on_expiry_the_inner_future_is_dropped_before_timeout_returns() {
     let end = reached_the_end.clone();
     run_virtual(async move {
         let start = aio::now();
-        let outcome = aio::timeout(ms(10), async move {
+        let mut limited = aio::timeout(ms(10), async move {
             let _flag = DropFlag(flag);
             aio::sleep(ms(100)).await;
             end.set(true);
-        })
-        .await;
+        });
+        // Awaited through `&mut`, so the `Timeout` itself is still alive afterwards: the inner
+        // future must have been dropped by `timeout`, not with the `Timeout`.
+        let outcome = (&mut limited).await;
         assert!(outcome.is_err());
         assert_eq!(aio::now() - start, ms(10), "it returned at the deadline");
         assert!(
@@ -66,6 +68,7 @@ fn on_expiry_the_inner_future_is_dropped_before_timeout_returns() {
             "the inner sleep's timer is gone"
         );
         aio::sleep(ms(200)).await;
+        drop(limited);
     });
     assert!(!reached_the_end.get(), "the inner future never resumed");
 }
