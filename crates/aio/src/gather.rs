@@ -101,9 +101,11 @@ impl<F: Future> fmt::Debug for MaybeDone<F> {
 /// Runs every future at once and returns their outputs in argument order
 /// (asyncio's `await asyncio.gather(*aws)`).
 ///
-/// The futures run concurrently inside the awaiting task; see the [module docs](self) for how
-/// that differs from asyncio, which spawns them. Futures that return `Result` keep every
-/// outcome, like `return_exceptions=True`; for fail-fast, use [`try_gather`].
+/// The futures run concurrently inside the awaiting task. asyncio's `gather` wraps each
+/// coroutine in a task instead; here nothing starts before the `Gather` is awaited, and
+/// dropping it drops (cancels) every future. To run them as tasks, spawn them and gather the
+/// [`Task`](crate::Task) handles. Futures that return `Result` keep every outcome, like
+/// `return_exceptions=True`; for fail-fast, use [`try_gather`].
 ///
 /// ```
 /// use std::time::Duration;

@@ -6,7 +6,9 @@
 //! do. This crate lets you see how they do it: the whole runtime is a few hundred lines, one
 //! concept per file, and its names follow asyncio's so that each lesson reads like its Python
 //! original: [`run`] is `asyncio.run`, [`spawn`] is `asyncio.create_task`, [`sleep`] is
-//! `asyncio.sleep`, [`Promise`] is `asyncio.Future`.
+//! `asyncio.sleep`, [`Promise`] is `asyncio.Future`. To wait for many things at once:
+//! [`gather()`] and [`gather!`] (`asyncio.gather`), [`wait`] (`asyncio.wait`), [`timeout`]
+//! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`).
 //!
 //! # Architecture
 //!

@@ -119,13 +119,14 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
         let tasks = Rc::downgrade(&self.tasks);
         let task = spawn(async move {
             // If the future panics, this guard's destructor runs during the unwinding.
-            let on_panic = FailOnPanic {
+            let mut on_panic = FailOnPanic {
                 shared: shared.clone(),
                 tasks: tasks.clone(),
                 index,
+                armed: true,
             };
             let outcome = future.await;
-            mem::forget(on_panic);
+            on_panic.armed = false;
             match outcome {
                 Ok(value) => Some(value),
                 Err(error) => {
@@ -176,7 +177,8 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
             Some(Failure::Error(error)) => Err(error),
             Some(Failure::Panic) => match panic {
                 Some(payload) => panic::resume_unwind(payload),
-                None => unreachable!("a task of the group panicked, so its outcome says so"),
+                // A task was dropped by an unwinding that began elsewhere.
+                None => panic!("a task of this TaskGroup was dropped while panicking"),
             },
         }
     }
@@ -248,12 +250,14 @@ struct FailOnPanic<T, E> {
     tasks: Weak<RefCell<Vec<Task<Option<T>>>>>,
     /// The position of this guard's task in the group.
     index: usize,
+    /// Cleared when the future returned: from then on, dropping the guard means nothing.
+    armed: bool,
 }
 
 impl<T, E> Drop for FailOnPanic<T, E> {
     fn drop(&mut self) {
-        // Dropped without panicking means cancelled: that is not a failure.
-        if thread::panicking() {
+        // Dropped while armed and not panicking means cancelled: that is not a failure.
+        if self.armed && thread::panicking() {
             fail(&self.shared, &self.tasks, self.index, Failure::Panic);
         }
     }
