@@ -6,7 +6,9 @@
 //! do. This crate lets you see how they do it: the whole runtime is a few hundred lines, one
 //! concept per file, and its names follow asyncio's so that each lesson reads like its Python
 //! original: [`run`] is `asyncio.run`, [`spawn`] is `asyncio.create_task`, [`sleep`] is
-//! `asyncio.sleep`, [`Promise`] is `asyncio.Future`.
+//! `asyncio.sleep`, [`Promise`] is `asyncio.Future`. To wait for many things at once:
+//! [`gather()`] and [`gather!`] (`asyncio.gather`), [`wait`] (`asyncio.wait`), [`timeout`]
+//! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`).
 //!
 //! # Architecture
 //!
@@ -57,20 +59,30 @@
 mod callback;
 mod clock;
 mod debug;
+mod gather;
 mod promise;
 mod reactor;
 mod run_queue;
 mod runtime;
 mod sleep;
 mod task;
+mod task_group;
+mod timeout;
 mod timers;
+mod wait;
 mod yield_now;
 
 pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
+#[doc(hidden)]
+pub use gather::MaybeDone as __MaybeDone;
+pub use gather::{gather, try_gather, Gather, TryGather};
 pub use promise::Promise;
 pub use reactor::Registered;
 pub use runtime::{loop_turns, now, run, task_count, timer_count, Builder, DEFAULT_SLOW_POLL};
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use task::{spawn, spawn_named, Task, TaskError};
+pub use task_group::TaskGroup;
+pub use timeout::{timeout, timeout_at, Elapsed, Timeout};
+pub use wait::{wait, Outcome, ReturnWhen, Wait};
 pub use yield_now::{yield_now, YieldNow};

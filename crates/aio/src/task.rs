@@ -117,6 +117,17 @@ pub(crate) struct Header {
 }
 
 impl Header {
+    /// Remembers `waker` as the one to wake when the task finishes (one waker: the latest
+    /// poller of the handle replaces the previous one).
+    fn register_join_waker(&self, waker: &Waker) {
+        let mut slot = self.join_waker.take();
+        match &mut slot {
+            Some(w) if w.will_wake(waker) => {}
+            _ => slot = Some(waker.clone()),
+        }
+        self.join_waker.set(slot);
+    }
+
     /// "name (spawned at file:line)" or "task spawned at file:line": how messages name a task.
     pub(crate) fn describe(&self) -> String {
         match &self.name {
@@ -152,6 +163,9 @@ trait Joinable<T> {
     fn header(&self) -> &Header;
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>>;
     fn cancel(&self) -> bool;
+    /// Shows the outcome of a finished task to `f` without taking it. False if there is none
+    /// (still running, or already taken).
+    fn peek(&self, f: &mut dyn FnMut(&Result<T, TaskError>)) -> bool;
 }
 
 // ANCHOR: finish
@@ -225,12 +239,7 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
     // ANCHOR: join
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, TaskError>> {
         if !self.header.finished.get() {
-            let mut slot = self.header.join_waker.take();
-            match &mut slot {
-                Some(w) if w.will_wake(cx.waker()) => {}
-                _ => slot = Some(cx.waker().clone()),
-            }
-            self.header.join_waker.set(slot);
+            self.header.register_join_waker(cx.waker());
             return Poll::Pending;
         }
         let Ok(mut stage) = self.stage.try_borrow_mut() else {
@@ -243,6 +252,16 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
         }
     }
     // ANCHOR_END: join
+
+    fn peek(&self, f: &mut dyn FnMut(&Result<F::Output, TaskError>)) -> bool {
+        match self.stage.try_borrow().as_deref() {
+            Ok(Stage::Finished(outcome)) => {
+                f(outcome);
+                true
+            }
+            _ => false,
+        }
+    }
 
     // ANCHOR: handle_cancel
     fn cancel(&self) -> bool {
@@ -292,6 +311,31 @@ impl<T> Task<T> {
     /// The name given with [`spawn_named`], if any.
     pub fn name(&self) -> Option<&str> {
         self.cell.header().name.as_deref()
+    }
+
+    /// Ready once the task has finished, without taking its output; until then, `cx`'s waker
+    /// is woken when it finishes. For [`wait`](crate::wait), which returns finished tasks
+    /// still holding their outputs.
+    pub(crate) fn poll_finished(&self, cx: &mut Context<'_>) -> Poll<()> {
+        let header = self.cell.header();
+        if header.finished.get() {
+            return Poll::Ready(());
+        }
+        header.register_join_waker(cx.waker());
+        Poll::Pending
+    }
+
+    /// Applies `f` to the outcome of a finished task without taking it; `None` while the task
+    /// runs or once its output was taken.
+    pub(crate) fn peek<R>(&self, f: impl FnOnce(&Result<T, TaskError>) -> R) -> Option<R> {
+        let mut f = Some(f);
+        let mut result = None;
+        self.cell.peek(&mut |outcome| {
+            if let Some(f) = f.take() {
+                result = Some(f(outcome));
+            }
+        });
+        result
     }
 }
 
