@@ -57,20 +57,29 @@
 mod callback;
 mod clock;
 mod debug;
+mod net;
 mod promise;
 mod reactor;
 mod run_queue;
 mod runtime;
 mod sleep;
+mod streams;
 mod task;
 mod timers;
+mod write_buffer;
 mod yield_now;
 
 pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
+pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
 pub use promise::Promise;
-pub use reactor::Registered;
+pub use reactor::{io_waiter_count, socket_count, Registered};
 pub use runtime::{loop_turns, now, run, task_count, timer_count, Builder, DEFAULT_SLOW_POLL};
 pub use sleep::{sleep, sleep_until, Sleep};
+pub use streams::{
+    open_connection, start_server, IncompleteReadError, LimitOverrunError, Server, StreamReader,
+    StreamWriter, DEFAULT_LIMIT,
+};
 pub use task::{spawn, spawn_named, Task, TaskError};
+pub use write_buffer::DEFAULT_HIGH_WATER;
 pub use yield_now::{yield_now, YieldNow};

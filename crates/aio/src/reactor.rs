@@ -15,9 +15,9 @@
 //! ```
 //!
 //! Because registration is edge-triggered, a wait costs no system call: interest is never
-//! re-armed. The price is a rule: a task may only wait after an operation said `WouldBlock`
-//! (or after a short read, which shows the kernel buffer is empty), otherwise it could wait
-//! for an edge that already passed.
+//! re-armed. The price is a rule: a task may only wait after an operation said `WouldBlock`,
+//! otherwise it could wait for an edge that already passed. (A short read is not proof enough
+//! for a TCP socket: see [`Registered::clear_readable`].)
 
 use std::cell::{Cell, RefCell};
 use std::io;
@@ -101,6 +101,24 @@ impl Reactor {
             .any(|s| s.is_waited_on())
     }
 
+    /// How many sockets are registered, and how many tasks wait on one of them.
+    fn counts(&self) -> (usize, usize) {
+        let sources = self.sources.borrow();
+        let registered = sources.iter().flatten().count();
+        let waiting = sources
+            .iter()
+            .flatten()
+            .map(|s| {
+                let (reader, writer) = (s.reader.take(), s.writer.take());
+                let n = usize::from(reader.is_some()) + usize::from(writer.is_some());
+                s.reader.set(reader);
+                s.writer.set(writer);
+                n
+            })
+            .sum();
+        (registered, waiting)
+    }
+
     fn insert(&self, source: impl FnOnce(usize) -> Source) -> Rc<Source> {
         let mut sources = self.sources.borrow_mut();
         let key = self.free.borrow_mut().pop().unwrap_or(sources.len());
@@ -154,6 +172,21 @@ impl Source {
         self.writer.set(writer);
         waited
     }
+}
+
+/// How many sockets are registered with the running loop. `None` outside `run`.
+///
+/// A socket is registered from its creation (bind, accept, connect) until it is dropped.
+pub fn socket_count() -> Option<usize> {
+    runtime::try_with_core(|core| core.reactor.counts().0)
+}
+
+/// How many wakers the running loop holds for sockets: one per task waiting to read a socket
+/// and one per task waiting to write one. `None` outside `run`.
+///
+/// A cancelled task must not stay counted here: its future clears its waker when dropped.
+pub fn io_waiter_count() -> Option<usize> {
+    runtime::try_with_core(|core| core.reactor.counts().1)
 }
 
 /// Stores `waker` in `slot` unless the waker already there would wake the same task.
@@ -246,8 +279,13 @@ impl<T: AsFd> Registered<T> {
         })
     }
 
-    /// Records that the socket has no more data for now (a read returned less than asked),
-    /// so the next read waits for an edge instead of making a system call to find out.
+    /// Records that the socket has no more data for now, so the next read waits for an edge
+    /// instead of making a system call to find out.
+    ///
+    /// Careful: for a TCP socket, a read that returned less than asked does *not* prove this.
+    /// The peer's FIN may have arrived with the data, behind the same edge (the poller does not
+    /// report `EPOLLRDHUP` separately), and the end of file would then never be announced
+    /// again. `TcpStream` therefore does not call this after short reads.
     pub fn clear_readable(&self) {
         self.source.readable.set(false);
     }
