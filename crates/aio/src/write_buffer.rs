@@ -174,10 +174,24 @@ impl WriteBuffer {
             return Poll::Ready(Err(e));
         }
         if self.paused.get() {
-            self.waiters.borrow_mut().push(cx.waker().clone());
+            self.add_waiter(cx);
             return Poll::Pending;
         }
         Poll::Ready(Ok(()))
+    }
+
+    /// True while the buffer is above the high-water mark (and not yet back to the low one).
+    pub(crate) fn is_paused(&self) -> bool {
+        self.paused.get()
+    }
+
+    /// Wakes the current task at the next change: paused or resumed, failed, closed.
+    pub(crate) fn add_waiter(&self, cx: &mut Context<'_>) {
+        let mut waiters = self.waiters.borrow_mut();
+        // A task that polls again is woken once, not once per poll.
+        if !waiters.iter().any(|w| w.will_wake(cx.waker())) {
+            waiters.push(cx.waker().clone());
+        }
     }
 
     /// Ready once `close` has done its work: buffer sent (or failed) and connection shut.
@@ -185,7 +199,7 @@ impl WriteBuffer {
         if self.closed.get() {
             return Poll::Ready(());
         }
-        self.waiters.borrow_mut().push(cx.waker().clone());
+        self.add_waiter(cx);
         Poll::Pending
     }
 
