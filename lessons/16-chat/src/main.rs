@@ -408,7 +408,12 @@ async fn paste_until_dave_is_dropped(carol: &Person, mut readers: [&mut Person; 
         carol.writer.drain().await.expect("send");
         for (i, person) in readers.iter_mut().enumerate() {
             while heard[i] < sent {
-                let line = person.next_line().await.expect("a line");
+                let Some(line) = person.next_line().await else {
+                    panic!(
+                        "{} was disconnected in the middle of the paste",
+                        person.name
+                    );
+                };
                 if line.starts_with("* ") {
                     notices[i] = Some(line);
                     continue;
