@@ -57,8 +57,13 @@ impl Reactor {
         }
     }
 
-    /// Waits for readiness for at most `timeout` and wakes the waiting tasks.
-    /// Returns the number of events. A `notify()` from another thread ends the wait early.
+    /// Waits for readiness for at most `timeout` and collects the wakers of the tasks waiting
+    /// on ready sockets; [`wake_ready`](Self::wake_ready) wakes them. Returns the number of
+    /// events. A `notify()` from another thread ends the wait early.
+    ///
+    /// Waking is a separate step so that the loop can first mark itself unparked: a task woken
+    /// while the loop still counts as parked would `notify()` the poller, a wasted system call
+    /// that also cuts the next wait short.
     pub(crate) fn poll(&self, timeout: Option<Duration>) -> usize {
         let mut events = self.events.borrow_mut();
         events.clear();
@@ -84,12 +89,14 @@ impl Reactor {
                 to_wake.extend(source.writer.take());
             }
         }
-        drop(sources);
-        drop(events);
-        let wakers: Vec<Waker> = to_wake.drain(..).collect();
-        drop(to_wake);
-        wakers.into_iter().for_each(Waker::wake);
         count
+    }
+
+    /// Wakes the tasks that the last [`poll`](Self::poll) found ready.
+    pub(crate) fn wake_ready(&self) {
+        // Release the borrow before waking.
+        let wakers: Vec<Waker> = self.to_wake.borrow_mut().drain(..).collect();
+        wakers.into_iter().for_each(Waker::wake);
     }
 
     /// True if some task waits on some socket (virtual time then listens before it jumps).

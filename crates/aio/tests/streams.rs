@@ -304,3 +304,34 @@ fn writing_after_close_is_refused_clearly() {
     let message = panic.downcast_ref::<String>().unwrap();
     assert!(message.contains("write() after close()"), "{message}");
 }
+
+#[test]
+fn reading_to_eof_never_answers_a_client_that_waits_for_the_answer() {
+    // The article's HTTP handler reads with no limit (`await reader.read()`): until the end of
+    // file. A request/response client sends its request and waits, without ending its side.
+    run(async {
+        let server = aio::start_server("127.0.0.1:0", |mut reader, writer| async move {
+            let request = reader.read_to_eof().await.unwrap();
+            writer.write(format!("got {} bytes\n", request.len()).as_bytes());
+            writer.close();
+        })
+        .await
+        .unwrap();
+        let addr = server.local_addr();
+        let waiting = aio::spawn(async move {
+            let (mut reader, writer) = aio::open_connection(addr).await.unwrap();
+            writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            reader.readline().await.unwrap()
+        });
+        aio::sleep(Duration::from_secs(60)).await;
+        assert!(
+            !waiting.is_finished(),
+            "the server answered before the end of file"
+        );
+        // The same request followed by write_eof gets its answer.
+        let (mut reader, writer) = aio::open_connection(addr).await.unwrap();
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        writer.write_eof();
+        assert_eq!(reader.readline().await.unwrap(), b"got 27 bytes\n");
+    });
+}
