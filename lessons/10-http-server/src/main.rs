@@ -167,7 +167,9 @@ async fn close_gently(reader: &mut StreamReader, writer: &StreamWriter) {
         }
     }
     writer.close();
-    writer.wait_closed().await;
+    // Closing sends what is still buffered first. A client that reads nothing would make
+    // that wait forever, so wait at most `LINGER` more.
+    before(aio::now() + LINGER, writer.wait_closed()).await;
 }
 // ANCHOR_END: close_gently
 
