@@ -361,8 +361,8 @@ async fn demo() {
         person.hears().await;
     }
 
-    println!("\n-- dave stops reading; carol pastes a long log, 64 lines at a time");
-    paste_until_dave_is_dropped(&carol, [&mut alice, &mut bob]).await;
+    println!("\n-- dave stops reading; carol pastes a long log, 512 lines at a time");
+    paste_until_dave_is_dropped(&carol, &mut alice, &mut bob).await;
     carol.hears().await;
 
     println!("\n-- dave reads again");
@@ -389,43 +389,57 @@ async fn demo() {
     server.cancel();
 }
 
-/// Carol sends 1 KB lines, 64 at a time. Alice and bob read them all, in order; dave reads
+/// How much of carol's paste one reader has heard.
+#[derive(Default)]
+struct Heard {
+    lines: usize,
+    /// A server notice that arrived in the middle of the paste.
+    notice: Option<String>,
+}
+
+impl Person {
+    /// Reads until `sent` pasted lines have arrived, checking that they come in order.
+    async fn read_paste(&mut self, sent: usize, heard: &mut Heard) {
+        while heard.lines < sent {
+            let Some(line) = self.next_line().await else {
+                panic!("{} was disconnected in the middle of the paste", self.name);
+            };
+            if line.starts_with("* ") {
+                heard.notice = Some(line);
+                continue;
+            }
+            heard.lines += 1;
+            assert!(line.starts_with(&format!("<carol> log line {:05} ", heard.lines)));
+        }
+    }
+}
+
+/// Carol sends 1 KB lines, 512 at a time, and alice and bob read them all. Dave reads
 /// nothing, so his outbox fills once the kernel's buffers for him are full (a few megabytes
 /// on a loopback connection: how many lines that takes depends on the machine, so the lines
 /// are checked and counted, not printed). Ends when alice and bob have heard that dave was
 /// dropped.
-async fn paste_until_dave_is_dropped(carol: &Person, mut readers: [&mut Person; 2]) {
+async fn paste_until_dave_is_dropped(carol: &Person, alice: &mut Person, bob: &mut Person) {
     let mut sent = 0;
-    let mut heard = [0; 2];
-    let mut notices: [Option<String>; 2] = [None, None];
-    while notices.iter().any(Option::is_none) {
+    let (mut heard_by_alice, mut heard_by_bob) = (Heard::default(), Heard::default());
+    while heard_by_alice.notice.is_none() || heard_by_bob.notice.is_none() {
         let mut batch = String::new();
-        for _ in 0..64 {
+        for _ in 0..512 {
             sent += 1;
             batch += &format!("log line {sent:05} {}\n", "x".repeat(1000));
         }
         carol.writer.write(batch.as_bytes());
         carol.writer.drain().await.expect("send");
-        for (i, person) in readers.iter_mut().enumerate() {
-            while heard[i] < sent {
-                let Some(line) = person.next_line().await else {
-                    panic!(
-                        "{} was disconnected in the middle of the paste",
-                        person.name
-                    );
-                };
-                if line.starts_with("* ") {
-                    notices[i] = Some(line);
-                    continue;
-                }
-                heard[i] += 1;
-                assert!(line.starts_with(&format!("<carol> log line {:05} ", heard[i])));
-            }
-        }
+        // Alice and bob read at the same time, as two people at their own terminals do.
+        futures::future::join(
+            alice.read_paste(sent, &mut heard_by_alice),
+            bob.read_paste(sent, &mut heard_by_bob),
+        )
+        .await;
     }
-    for (person, notice) in readers.iter().zip(notices) {
+    for (person, heard) in [(alice, heard_by_alice), (bob, heard_by_bob)] {
         println!("{:>5} <- every pasted line, in order", person.name);
-        println!("{:>5} <- {}", person.name, notice.unwrap());
+        println!("{:>5} <- {}", person.name, heard.notice.unwrap());
     }
 }
 // ANCHOR_END: script
