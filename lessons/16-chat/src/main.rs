@@ -361,7 +361,7 @@ async fn demo() {
         person.hears().await;
     }
 
-    println!("\n-- dave stops reading; carol pastes a long log, 512 lines at a time");
+    println!("\n-- dave stops reading; carol pastes a long log, 128 lines at a time");
     paste_until_dave_is_dropped(&carol, &mut alice, &mut bob).await;
     carol.hears().await;
 
@@ -414,7 +414,7 @@ impl Person {
     }
 }
 
-/// Carol sends 1 KB lines, 512 at a time, and alice and bob read them all. Dave reads
+/// Carol sends 3 KB lines, 128 at a time, and alice and bob read them all. Dave reads
 /// nothing, so his outbox fills once the kernel's buffers for him are full (a few megabytes
 /// on a loopback connection: how many lines that takes depends on the machine, so the lines
 /// are checked and counted, not printed). Ends when alice and bob have heard that dave was
@@ -424,9 +424,9 @@ async fn paste_until_dave_is_dropped(carol: &Person, alice: &mut Person, bob: &m
     let (mut heard_by_alice, mut heard_by_bob) = (Heard::default(), Heard::default());
     while heard_by_alice.notice.is_none() || heard_by_bob.notice.is_none() {
         let mut batch = String::new();
-        for _ in 0..512 {
+        for _ in 0..128 {
             sent += 1;
-            batch += &format!("log line {sent:05} {}\n", "x".repeat(1000));
+            batch += &format!("log line {sent:05} {}\n", "x".repeat(3000));
         }
         carol.writer.write(batch.as_bytes());
         carol.writer.drain().await.expect("send");
