@@ -13,44 +13,60 @@
 use std::io::{Read, Write};
 use std::time::Instant;
 
-struct Echo(Option<aio::Transport>);
+/// The echo as a protocol; `done` is settled when the connection is gone.
+struct Echo {
+    transport: Option<aio::Transport>,
+    done: aio::Promise<()>,
+}
 
 impl aio::Protocol for Echo {
     fn connection_made(&mut self, transport: aio::Transport) {
-        self.0 = Some(transport);
+        self.transport = Some(transport);
     }
     fn data_received(&mut self, data: &[u8]) {
-        self.0.as_ref().unwrap().write(data);
+        self.transport.as_ref().unwrap().write(data);
+    }
+    fn connection_lost(&mut self, _error: Option<std::io::Error>) {
+        self.done.set_result(());
     }
 }
 
 fn serve(port: u16, kind: &str) {
     aio::run(async move {
         let addr = ("127.0.0.1", port);
+        let done = aio::Promise::new();
+        let finished = done.clone();
         let server = match kind {
-            "streams" => aio::start_server(addr, |mut reader, writer| async move {
-                loop {
-                    match reader.read(4096).await {
-                        Ok(data) if !data.is_empty() => writer.write(&data),
-                        _ => break,
+            "streams" => aio::start_server(addr, move |mut reader, writer| {
+                let done = done.clone();
+                async move {
+                    loop {
+                        match reader.read(4096).await {
+                            Ok(data) if !data.is_empty() => writer.write(&data),
+                            _ => break,
+                        }
+                        if writer.drain().await.is_err() {
+                            break;
+                        }
                     }
-                    if writer.drain().await.is_err() {
-                        break;
-                    }
+                    writer.close();
+                    writer.wait_closed().await;
+                    done.set_result(());
                 }
-                writer.close();
-                writer.wait_closed().await;
             })
             .await
             .unwrap(),
-            "protocol" => aio::create_server(addr, || Echo(None)).await.unwrap(),
+            "protocol" => aio::create_server(addr, move || Echo {
+                transport: None,
+                done: done.clone(),
+            })
+            .await
+            .unwrap(),
             other => panic!("unknown server kind {other:?}: use streams or protocol"),
         };
         eprintln!("listening on {}", server.local_addr());
         // One connection, then stop.
-        while server.active_connections() == 0 {
-            aio::sleep(std::time::Duration::from_millis(1)).await;
-        }
+        finished.await;
         server.close();
         server.wait_closed().await;
     });

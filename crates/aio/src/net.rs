@@ -126,6 +126,7 @@ impl TcpStream {
         }))
     }
 
+    // ANCHOR: connect
     async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
         let family = match addr {
             SocketAddr::V4(_) => AddressFamily::INET,
@@ -162,6 +163,7 @@ impl TcpStream {
         .await?;
         Ok(stream)
     }
+    // ANCHOR_END: connect
 
     /// Wraps an already connected std stream (from `accept`): non-blocking, registered.
     ///
@@ -195,6 +197,7 @@ impl TcpStream {
         }
     }
 
+    // ANCHOR: poll_read
     /// Reads into `buf` if data (or the end of file) is there; otherwise arranges for the task
     /// to be woken when the socket becomes readable. `Ok(0)` means end of file.
     pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
@@ -203,6 +206,7 @@ impl TcpStream {
         // So the next read asks the kernel, which answers `WouldBlock` or 0 (end of file).
         self.io.poll_read_with(cx, |mut s| s.read(buf))
     }
+    // ANCHOR_END: poll_read
 
     /// Writes from `buf` as much as the kernel takes; otherwise arranges for the task to be
     /// woken when the socket becomes writable.
@@ -248,11 +252,13 @@ impl Future for ReadSome<'_> {
     }
 }
 
+// ANCHOR: read_drop
 impl Drop for ReadSome<'_> {
     fn drop(&mut self) {
         self.stream.clear_reader();
     }
 }
+// ANCHOR_END: read_drop
 
 /// The future returned by [`TcpStream::write`]. Dropping it forgets the waiting task.
 #[derive(Debug)]

@@ -148,6 +148,13 @@ impl Transport {
         self.shared.wake_task();
     }
 
+    /// Closes the connection at once, dropping whatever is still buffered; then the protocol's
+    /// `connection_lost(None)` is called (asyncio's `transport.abort()`).
+    pub fn abort(&self) {
+        self.shared.buffer.abort();
+        self.shared.wake_task();
+    }
+
     /// True once `close` has been called (or the connection failed).
     pub fn is_closing(&self) -> bool {
         self.shared.buffer.is_closing()
@@ -192,7 +199,7 @@ impl Transport {
     }
 }
 
-/// What the connection's task waits for next.
+/// What the connection's task handles next.
 enum Next {
     Data(usize),
     Eof,
@@ -218,7 +225,7 @@ async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
     let mut data = vec![0; CHUNK];
     let mut eof = false;
     let mut writing_paused = false;
-    let mut read_error = None;
+    let mut error = None;
     loop {
         let next = std::future::poll_fn(|cx| {
             // Changes of the write buffer (paused, resumed, failed, closed) wake this task.
@@ -226,13 +233,15 @@ async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
             if buffer.is_paused() != writing_paused {
                 return Poll::Ready(Next::WritingPaused(buffer.is_paused()));
             }
+            if buffer.is_closed() {
+                return Poll::Ready(Next::Closed);
+            }
             if let Some(e) = buffer.error() {
                 return Poll::Ready(Next::Failed(e));
             }
-            if buffer.is_closing() {
-                return Poll::Ready(Next::Closed);
-            }
-            if eof || shared.reading_paused.get() {
+            // Closing (the buffer is still being sent), after the end of file, or paused:
+            // nothing to read. `resume_reading` and `close` wake the task.
+            if buffer.is_closing() || eof || shared.reading_paused.get() {
                 shared.task.set(Some(cx.waker().clone()));
                 return Poll::Pending;
             }
@@ -266,15 +275,14 @@ async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
             }
             Next::Closed => break,
             Next::Failed(e) => {
-                read_error = Some(e);
+                // Give up on the connection: what is buffered cannot be sent reliably.
+                error = Some(e);
+                buffer.abort();
                 break;
             }
         }
     }
-    // Send what is buffered (unless the connection failed), shut it, then say goodbye.
-    buffer.close();
-    std::future::poll_fn(|cx| buffer.poll_closed(cx)).await;
-    protocol.connection_lost(read_error.or_else(|| buffer.error()));
+    protocol.connection_lost(error);
 }
 // ANCHOR_END: drive
 

@@ -57,6 +57,7 @@ impl Reactor {
         }
     }
 
+    // ANCHOR: poll
     /// Waits for readiness for at most `timeout` and collects the wakers of the tasks waiting
     /// on ready sockets; [`wake_ready`](Self::wake_ready) wakes them. Returns the number of
     /// events. A `notify()` from another thread ends the wait early.
@@ -98,6 +99,7 @@ impl Reactor {
         let wakers: Vec<Waker> = self.to_wake.borrow_mut().drain(..).collect();
         wakers.into_iter().for_each(Waker::wake);
     }
+    // ANCHOR_END: poll
 
     /// True if some task waits on some socket (virtual time then listens before it jumps).
     pub(crate) fn has_waiters(&self) -> bool {
@@ -147,6 +149,7 @@ impl Reactor {
     }
 }
 
+// ANCHOR: source
 /// One registered socket's readiness and the tasks waiting on it.
 pub(crate) struct Source {
     /// The key the poller reports this socket under.
@@ -160,6 +163,7 @@ pub(crate) struct Source {
     /// The task waiting to write, woken by the next writable edge.
     writer: Cell<Option<Waker>>,
 }
+// ANCHOR_END: source
 
 impl std::fmt::Debug for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -206,6 +210,7 @@ fn store_waker(slot: &Cell<Option<Waker>>, waker: &Waker) {
     slot.set(current);
 }
 
+// ANCHOR: register
 /// Adds `fd` to the poller under `key`, edge-triggered, for both reading and writing.
 ///
 /// This is the one `unsafe` call in `aio`.
@@ -217,6 +222,7 @@ fn register(poller: &Poller, fd: BorrowedFd<'_>, key: usize) -> io::Result<()> {
     // object (and so the descriptor) is dropped.
     unsafe { poller.add_with_mode(fd.as_raw_fd(), Event::all(key), PollMode::Edge) }
 }
+// ANCHOR_END: register
 
 /// An I/O object (a socket) registered with the running loop's reactor.
 ///
@@ -308,6 +314,7 @@ impl<T: AsFd> Registered<T> {
     }
 }
 
+// ANCHOR: poll_with
 fn poll_with<R>(
     ready: &Cell<bool>,
     waiter: &Cell<Option<Waker>>,
@@ -326,7 +333,9 @@ fn poll_with<R>(
         }
     }
 }
+// ANCHOR_END: poll_with
 
+// ANCHOR: drop
 impl<T: AsFd> Drop for Registered<T> {
     fn drop(&mut self) {
         // Deregister before `self.io` is dropped (and closes the descriptor): see `register`.
@@ -334,3 +343,4 @@ impl<T: AsFd> Drop for Registered<T> {
         self.reactor.remove(self.source.key);
     }
 }
+// ANCHOR_END: drop

@@ -320,6 +320,7 @@ impl Core {
     }
     // ANCHOR_END: park
 
+    // ANCHOR: poll_io
     /// Waits in the poller for at most `timeout` (forever if `None`) and wakes the tasks whose
     /// sockets are ready. Returns how many readiness events arrived.
     fn poll_io(&self, timeout: Option<Duration>) -> usize {
@@ -340,4 +341,5 @@ impl Core {
         self.clock.advance(started.elapsed());
         events
     }
+    // ANCHOR_END: poll_io
 }

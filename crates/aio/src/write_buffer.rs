@@ -159,6 +159,21 @@ impl WriteBuffer {
         self.closing.get()
     }
 
+    /// True once the connection is shut after `close` (or `abort`).
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.get()
+    }
+
+    /// Drops what is buffered and shuts the connection now (asyncio's `transport.abort()`).
+    pub(crate) fn abort(&self) {
+        self.closing.set(true);
+        self.buf.borrow_mut().clear();
+        self.paused.set(false);
+        let _ = self.stream.shutdown(Shutdown::Both);
+        self.closed.set(true);
+        self.wake_waiters();
+    }
+
     /// The error that stopped writing, if any (a fresh copy for each caller).
     pub(crate) fn error(&self) -> Option<io::Error> {
         let error = self.error.borrow();

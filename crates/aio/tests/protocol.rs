@@ -162,6 +162,8 @@ impl aio::Protocol for Flood {
         assert!(before.elapsed() < Duration::from_secs(2));
         assert!(transport.get_write_buffer_size() > 1 << 20);
         self.log.borrow_mut().push("written".into());
+        // Closing waits for the buffer to be sent: flow control goes on meanwhile.
+        transport.close();
     }
     fn pause_writing(&mut self) {
         self.log.borrow_mut().push("pause_writing".into());
@@ -194,10 +196,11 @@ fn a_full_write_buffer_pauses_and_resumes_the_writer() {
         while total < 100 * 64 * 1024 {
             total += reader.read(1 << 20).await.unwrap().len();
         }
+        assert_eq!(reader.read(1).await.unwrap(), b"", "closed after the data");
         aio::sleep(Duration::from_millis(5)).await;
         assert_eq!(
             *server_log_view(&log),
-            ["written", "pause_writing", "resume_writing"]
+            ["written", "pause_writing", "resume_writing", "lost false"]
         );
     });
 }
@@ -263,4 +266,25 @@ fn create_connection_drives_a_client_protocol() {
         *log.borrow(),
         ["made", "data SHOUT\n", "eof", "lost None"].map(String::from)
     );
+}
+
+/// Writes more than the kernel takes, then aborts instead of closing.
+struct Aborter;
+
+impl aio::Protocol for Aborter {
+    fn connection_made(&mut self, transport: aio::Transport) {
+        transport.write(&vec![1; 8 << 20]);
+        transport.abort();
+        assert_eq!(transport.get_write_buffer_size(), 0);
+    }
+}
+
+#[test]
+fn abort_drops_the_buffer_and_closes_at_once() {
+    run(async {
+        let server = aio::create_server("127.0.0.1:0", || Aborter).await.unwrap();
+        let (mut reader, _writer) = aio::open_connection(server.local_addr()).await.unwrap();
+        let received = reader.read_to_eof().await.unwrap();
+        assert!(received.len() < 8 << 20, "everything arrived after all");
+    });
 }
