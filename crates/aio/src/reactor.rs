@@ -15,9 +15,9 @@
 //! ```
 //!
 //! Because registration is edge-triggered, a wait costs no system call: interest is never
-//! re-armed. The price is a rule: a task may only wait after an operation said `WouldBlock`
-//! (or after a short read, which shows the kernel buffer is empty), otherwise it could wait
-//! for an edge that already passed.
+//! re-armed. The price is a rule: a task may only wait after an operation said `WouldBlock`,
+//! otherwise it could wait for an edge that already passed. (A short read is not proof enough
+//! for a TCP socket: see [`Registered::clear_readable`].)
 
 use std::cell::{Cell, RefCell};
 use std::io;
@@ -57,8 +57,14 @@ impl Reactor {
         }
     }
 
-    /// Waits for readiness for at most `timeout` and wakes the waiting tasks.
-    /// Returns the number of events. A `notify()` from another thread ends the wait early.
+    // ANCHOR: poll
+    /// Waits for readiness for at most `timeout` and collects the wakers of the tasks waiting
+    /// on ready sockets; [`wake_ready`](Self::wake_ready) wakes them. Returns the number of
+    /// events. A `notify()` from another thread ends the wait early.
+    ///
+    /// Waking is a separate step so that the loop can first mark itself unparked: a task woken
+    /// while the loop still counts as parked would `notify()` the poller, a wasted system call
+    /// that also cuts the next wait short.
     pub(crate) fn poll(&self, timeout: Option<Duration>) -> usize {
         let mut events = self.events.borrow_mut();
         events.clear();
@@ -84,13 +90,16 @@ impl Reactor {
                 to_wake.extend(source.writer.take());
             }
         }
-        drop(sources);
-        drop(events);
-        let wakers: Vec<Waker> = to_wake.drain(..).collect();
-        drop(to_wake);
-        wakers.into_iter().for_each(Waker::wake);
         count
     }
+
+    /// Wakes the tasks that the last [`poll`](Self::poll) found ready.
+    pub(crate) fn wake_ready(&self) {
+        // Release the borrow before waking.
+        let wakers: Vec<Waker> = self.to_wake.borrow_mut().drain(..).collect();
+        wakers.into_iter().for_each(Waker::wake);
+    }
+    // ANCHOR_END: poll
 
     /// True if some task waits on some socket (virtual time then listens before it jumps).
     pub(crate) fn has_waiters(&self) -> bool {
@@ -99,6 +108,24 @@ impl Reactor {
             .iter()
             .flatten()
             .any(|s| s.is_waited_on())
+    }
+
+    /// How many sockets are registered, and how many tasks wait on one of them.
+    fn counts(&self) -> (usize, usize) {
+        let sources = self.sources.borrow();
+        let registered = sources.iter().flatten().count();
+        let waiting = sources
+            .iter()
+            .flatten()
+            .map(|s| {
+                let (reader, writer) = (s.reader.take(), s.writer.take());
+                let n = usize::from(reader.is_some()) + usize::from(writer.is_some());
+                s.reader.set(reader);
+                s.writer.set(writer);
+                n
+            })
+            .sum();
+        (registered, waiting)
     }
 
     fn insert(&self, source: impl FnOnce(usize) -> Source) -> Rc<Source> {
@@ -122,6 +149,7 @@ impl Reactor {
     }
 }
 
+// ANCHOR: source
 /// One registered socket's readiness and the tasks waiting on it.
 pub(crate) struct Source {
     /// The key the poller reports this socket under.
@@ -135,6 +163,7 @@ pub(crate) struct Source {
     /// The task waiting to write, woken by the next writable edge.
     writer: Cell<Option<Waker>>,
 }
+// ANCHOR_END: source
 
 impl std::fmt::Debug for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -156,6 +185,21 @@ impl Source {
     }
 }
 
+/// How many sockets are registered with the running loop. `None` outside `run`.
+///
+/// A socket is registered from its creation (bind, accept, connect) until it is dropped.
+pub fn socket_count() -> Option<usize> {
+    runtime::try_with_core(|core| core.reactor.counts().0)
+}
+
+/// How many wakers the running loop holds for sockets: one per task waiting to read a socket
+/// and one per task waiting to write one. `None` outside `run`.
+///
+/// A cancelled task must not stay counted here: its future clears its waker when dropped.
+pub fn io_waiter_count() -> Option<usize> {
+    runtime::try_with_core(|core| core.reactor.counts().1)
+}
+
 /// Stores `waker` in `slot` unless the waker already there would wake the same task.
 fn store_waker(slot: &Cell<Option<Waker>>, waker: &Waker) {
     let mut current = slot.take();
@@ -166,6 +210,7 @@ fn store_waker(slot: &Cell<Option<Waker>>, waker: &Waker) {
     slot.set(current);
 }
 
+// ANCHOR: register
 /// Adds `fd` to the poller under `key`, edge-triggered, for both reading and writing.
 ///
 /// This is the one `unsafe` call in `aio`.
@@ -177,6 +222,7 @@ fn register(poller: &Poller, fd: BorrowedFd<'_>, key: usize) -> io::Result<()> {
     // object (and so the descriptor) is dropped.
     unsafe { poller.add_with_mode(fd.as_raw_fd(), Event::all(key), PollMode::Edge) }
 }
+// ANCHOR_END: register
 
 /// An I/O object (a socket) registered with the running loop's reactor.
 ///
@@ -246,8 +292,13 @@ impl<T: AsFd> Registered<T> {
         })
     }
 
-    /// Records that the socket has no more data for now (a read returned less than asked),
-    /// so the next read waits for an edge instead of making a system call to find out.
+    /// Records that the socket has no more data for now, so the next read waits for an edge
+    /// instead of making a system call to find out.
+    ///
+    /// Careful: for a TCP socket, a read that returned less than asked does *not* prove this.
+    /// The peer's FIN may have arrived with the data, behind the same edge (the poller does not
+    /// report `EPOLLRDHUP` separately), and the end of file would then never be announced
+    /// again. `TcpStream` therefore does not call this after short reads.
     pub fn clear_readable(&self) {
         self.source.readable.set(false);
     }
@@ -263,6 +314,7 @@ impl<T: AsFd> Registered<T> {
     }
 }
 
+// ANCHOR: poll_with
 fn poll_with<R>(
     ready: &Cell<bool>,
     waiter: &Cell<Option<Waker>>,
@@ -281,7 +333,9 @@ fn poll_with<R>(
         }
     }
 }
+// ANCHOR_END: poll_with
 
+// ANCHOR: drop
 impl<T: AsFd> Drop for Registered<T> {
     fn drop(&mut self) {
         // Deregister before `self.io` is dropped (and closes the descriptor): see `register`.
@@ -289,3 +343,4 @@ impl<T: AsFd> Drop for Registered<T> {
         self.reactor.remove(self.source.key);
     }
 }
+// ANCHOR_END: drop

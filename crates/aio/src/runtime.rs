@@ -320,20 +320,26 @@ impl Core {
     }
     // ANCHOR_END: park
 
+    // ANCHOR: poll_io
     /// Waits in the poller for at most `timeout` (forever if `None`) and wakes the tasks whose
     /// sockets are ready. Returns how many readiness events arrived.
     fn poll_io(&self, timeout: Option<Duration>) -> usize {
         if timeout == Some(Duration::ZERO) {
-            return self.reactor.poll(timeout);
+            let events = self.reactor.poll(timeout);
+            self.reactor.wake_ready();
+            return events;
         }
         if !self.queue.park() {
             return 0; // Woken while deciding to sleep.
         }
         let started = Instant::now();
         let events = self.reactor.poll(timeout);
+        // Unpark before waking: wakes on the loop's own thread need no notify().
         self.queue.unpark();
+        self.reactor.wake_ready();
         // Virtual time moves with real time while the loop waits for real things.
         self.clock.advance(started.elapsed());
         events
     }
+    // ANCHOR_END: poll_io
 }

@@ -1,0 +1,583 @@
+//! Streams in asyncio's shape: [`start_server`], [`open_connection`], [`StreamReader`],
+//! [`StreamWriter`] and the [`Server`] they run under.
+//!
+//! A connection is split in two halves that share one [`TcpStream`]:
+//!
+//! * the reader keeps a buffer, so that `readline` and `readexactly` can return exactly what
+//!   was asked and keep the rest for the next call. The buffer is bounded by a *limit*
+//!   (64 KiB by default, as in asyncio): a line longer than that is an error, never an
+//!   ever-growing buffer.
+//! * the writer's `write` never waits; `drain().await` is where a writer waits while the peer
+//!   is slower than it (backpressure), see `write_buffer`.
+//!
+//! ```
+//! aio::run(async {
+//!     // An echo server: each connection's handler is its own task.
+//!     let server = aio::start_server("127.0.0.1:0", |mut reader, writer| async move {
+//!         let line = reader.readline().await.unwrap();
+//!         writer.write(&line);
+//!         writer.drain().await.unwrap();
+//!         writer.close();
+//!     })
+//!     .await
+//!     .unwrap();
+//!
+//!     let (mut reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
+//!     writer.write(b"hello\n");
+//!     assert_eq!(reader.readline().await.unwrap(), b"hello\n");
+//!     server.close();
+//! });
+//! ```
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+use crate::net::{TcpListener, TcpStream};
+use crate::task::{spawn, Task};
+use crate::write_buffer::WriteBuffer;
+
+/// asyncio's default limit for the reader's buffer (64 KiB): the longest line `readline`
+/// accepts.
+pub const DEFAULT_LIMIT: usize = 64 * 1024;
+
+/// How many bytes one read from the socket asks for.
+const CHUNK: usize = 16 * 1024;
+
+// ANCHOR: errors
+/// The end of file came before `readexactly` or `readuntil` had what they asked for
+/// (asyncio's `IncompleteReadError`). The bytes that did arrive are in `partial`.
+///
+/// The read methods return it inside an `io::Error` of kind `UnexpectedEof`;
+/// [`IncompleteReadError::from_io`] gets it back out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncompleteReadError {
+    /// What was read before the end of file.
+    pub partial: Vec<u8>,
+    /// How many bytes were asked for (`None` when reading up to a separator).
+    pub expected: Option<usize>,
+}
+
+/// A line (or the text up to a separator) is longer than the reader's limit
+/// (asyncio's `LimitOverrunError`). Returned inside an `io::Error` of kind `InvalidData`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitOverrunError {
+    /// How many bytes were buffered without finding the separator.
+    pub consumed: usize,
+    /// The reader's limit.
+    pub limit: usize,
+}
+// ANCHOR_END: errors
+
+impl IncompleteReadError {
+    /// The `IncompleteReadError` inside `error`, if that is what it is.
+    pub fn from_io(error: &io::Error) -> Option<&IncompleteReadError> {
+        error.get_ref()?.downcast_ref()
+    }
+}
+
+impl fmt::Display for IncompleteReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.expected {
+            Some(n) => write!(
+                f,
+                "connection closed after {} of {n} expected bytes",
+                self.partial.len()
+            ),
+            None => write!(
+                f,
+                "connection closed after {} bytes, before the separator",
+                self.partial.len()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for IncompleteReadError {}
+
+impl From<IncompleteReadError> for io::Error {
+    fn from(e: IncompleteReadError) -> io::Error {
+        io::Error::new(io::ErrorKind::UnexpectedEof, e)
+    }
+}
+
+impl LimitOverrunError {
+    /// The `LimitOverrunError` inside `error`, if that is what it is.
+    pub fn from_io(error: &io::Error) -> Option<&LimitOverrunError> {
+        error.get_ref()?.downcast_ref()
+    }
+}
+
+impl fmt::Display for LimitOverrunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "separator not found in {} bytes, more than the reader's limit of {} \
+             (raise it with StreamReader::set_limit)",
+            self.consumed, self.limit
+        )
+    }
+}
+
+impl std::error::Error for LimitOverrunError {}
+
+impl From<LimitOverrunError> for io::Error {
+    fn from(e: LimitOverrunError) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, e)
+    }
+}
+
+/// The reading half of a connection (asyncio's `StreamReader`).
+pub struct StreamReader {
+    /// The connection, shared with the writer.
+    stream: Rc<TcpStream>,
+    /// Bytes received and not yet returned, oldest first.
+    buf: Vec<u8>,
+    /// Where one read from the socket lands before it joins `buf`.
+    scratch: Vec<u8>,
+    /// The peer has sent its end of file (a read returned 0).
+    eof: bool,
+    /// The most a line (or a `readuntil`) may buffer.
+    limit: usize,
+}
+
+impl fmt::Debug for StreamReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamReader")
+            .field("buffered", &self.buf.len())
+            .field("eof", &self.eof)
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StreamReader {
+    fn new(stream: Rc<TcpStream>) -> StreamReader {
+        StreamReader {
+            stream,
+            buf: Vec::new(),
+            scratch: Vec::new(),
+            eof: false,
+            limit: DEFAULT_LIMIT,
+        }
+    }
+
+    /// Sets the longest line `readline`/`readuntil` accept (asyncio's `limit=` argument).
+    pub fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    /// True when the peer has ended its side and every byte has been read.
+    pub fn at_eof(&self) -> bool {
+        self.eof && self.buf.is_empty()
+    }
+
+    // ANCHOR: read
+    /// Reads up to `n` bytes: what is buffered, or else what one read from the socket brings.
+    /// Returns an empty vector at end of file (or when `n` is 0).
+    pub async fn read(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        if self.buf.is_empty() && !self.eof {
+            self.fill().await?;
+        }
+        let n = n.min(self.buf.len());
+        Ok(self.buf.drain(..n).collect())
+    }
+    // ANCHOR_END: read
+
+    /// Reads one line, including its `b'\n'`. At end of file, returns what is left, without a
+    /// newline, or an empty vector once nothing is left (asyncio's `readline`).
+    ///
+    /// A line longer than the limit is an error (a [`LimitOverrunError`]); that line is
+    /// discarded, so the next call reads the following one.
+    pub async fn readline(&mut self) -> io::Result<Vec<u8>> {
+        match self.readuntil(b"\n").await {
+            Ok(line) => Ok(line),
+            Err(e) => {
+                if let Some(partial) = IncompleteReadError::from_io(&e) {
+                    return Ok(partial.partial.clone());
+                }
+                if LimitOverrunError::from_io(&e).is_some() {
+                    // Like asyncio: drop the long line (up to its newline, if it came).
+                    match find(&self.buf, b"\n") {
+                        Some(end) => drop(self.buf.drain(..=end)),
+                        None => self.buf.clear(),
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Reads up to and including `separator`.
+    ///
+    /// At end of file before the separator: an [`IncompleteReadError`] holding the rest (which
+    /// is consumed). Above the limit: a [`LimitOverrunError`], and the data stays buffered.
+    ///
+    /// # Panics
+    /// If `separator` is empty.
+    pub async fn readuntil(&mut self, separator: &[u8]) -> io::Result<Vec<u8>> {
+        assert!(
+            !separator.is_empty(),
+            "readuntil needs a non-empty separator"
+        );
+        // Where to resume the search: what was searched already cannot hold the separator.
+        let mut searched: usize = 0;
+        loop {
+            let from = searched.saturating_sub(separator.len() - 1);
+            if let Some(at) = find(&self.buf[from..], separator) {
+                let end = from + at + separator.len();
+                if end > self.limit {
+                    return Err(LimitOverrunError {
+                        consumed: end,
+                        limit: self.limit,
+                    }
+                    .into());
+                }
+                return Ok(self.buf.drain(..end).collect());
+            }
+            searched = self.buf.len();
+            if self.buf.len() > self.limit {
+                return Err(LimitOverrunError {
+                    consumed: self.buf.len(),
+                    limit: self.limit,
+                }
+                .into());
+            }
+            if self.eof {
+                let partial = std::mem::take(&mut self.buf);
+                return Err(IncompleteReadError {
+                    partial,
+                    expected: None,
+                }
+                .into());
+            }
+            self.fill().await?;
+        }
+    }
+
+    /// Reads exactly `n` bytes. If the end of file comes first, the error is an
+    /// [`IncompleteReadError`] holding the bytes that did arrive (they are consumed).
+    pub async fn readexactly(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        while self.buf.len() < n {
+            if self.eof {
+                let partial = std::mem::take(&mut self.buf);
+                return Err(IncompleteReadError {
+                    partial,
+                    expected: Some(n),
+                }
+                .into());
+            }
+            self.fill().await?;
+        }
+        Ok(self.buf.drain(..n).collect())
+    }
+
+    /// Reads everything until the peer's end of file (asyncio's `read()` / `read(-1)`).
+    ///
+    /// Only for peers that do end: a request/response peer that waits for an answer never
+    /// sends its end of file, and this would wait forever.
+    pub async fn read_to_eof(&mut self) -> io::Result<Vec<u8>> {
+        while !self.eof {
+            self.fill().await?;
+        }
+        Ok(std::mem::take(&mut self.buf))
+    }
+
+    /// One read from the socket into the buffer; sets `eof` on end of file.
+    async fn fill(&mut self) -> io::Result<()> {
+        if self.scratch.is_empty() {
+            self.scratch = vec![0; CHUNK];
+        }
+        let n = self.stream.read(&mut self.scratch).await?;
+        if n == 0 {
+            self.eof = true;
+        }
+        self.buf.extend_from_slice(&self.scratch[..n]);
+        Ok(())
+    }
+}
+
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The writing half of a connection (asyncio's `StreamWriter`).
+pub struct StreamWriter {
+    /// The connection's write buffer (it holds the connection too).
+    buffer: Rc<WriteBuffer>,
+}
+
+impl fmt::Debug for StreamWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamWriter")
+            .field("buffered", &self.buffer.len())
+            .field("closing", &self.buffer.is_closing())
+            .finish()
+    }
+}
+
+impl StreamWriter {
+    // ANCHOR: write
+    /// Queues `data` for sending and returns at once; never waits. Follow a burst of writes
+    /// with `drain().await`, so that a slow peer slows the writer down instead of the buffer
+    /// growing without end.
+    ///
+    /// # Panics
+    /// After [`write_eof`](Self::write_eof) or [`close`](Self::close).
+    #[track_caller]
+    pub fn write(&self, data: &[u8]) {
+        self.buffer.write(data);
+    }
+
+    /// Waits while the write buffer is above its high-water mark (64 KiB by default), until
+    /// the loop has sent it down to the low-water mark. Returns at once when it is not full.
+    /// An error if the connection failed (for example reset by the peer).
+    pub async fn drain(&self) -> io::Result<()> {
+        std::future::poll_fn(|cx| self.buffer.poll_drain(cx)).await
+    }
+    // ANCHOR_END: write
+
+    /// Sets the high-water mark (and the low one, a quarter of it by default) that `drain`
+    /// waits on (asyncio's `transport.set_write_buffer_limits`).
+    ///
+    /// # Panics
+    /// If `low > high`.
+    #[track_caller]
+    pub fn set_write_buffer_limits(&self, high: usize, low: Option<usize>) {
+        self.buffer.set_limits(high, low);
+    }
+
+    /// Bytes written but not yet taken by the kernel.
+    pub fn write_buffer_size(&self) -> usize {
+        self.buffer.len()
+    }
+
+    /// Sends the peer an end of file after the buffered bytes; this side can still read.
+    pub fn write_eof(&self) {
+        self.buffer.write_eof();
+    }
+
+    /// Closes the connection once the buffered bytes are sent; returns at once
+    /// (`wait_closed().await` waits for it).
+    pub fn close(&self) {
+        self.buffer.close();
+    }
+
+    /// True once `close` has been called.
+    pub fn is_closing(&self) -> bool {
+        self.buffer.is_closing()
+    }
+
+    /// Waits until `close` has finished: buffer sent (or failed) and connection shut down.
+    ///
+    /// # Panics
+    /// If `close` was not called first: it would wait forever.
+    pub async fn wait_closed(&self) {
+        assert!(
+            self.buffer.is_closing(),
+            "wait_closed() before close(): call writer.close() first, then await wait_closed()"
+        );
+        std::future::poll_fn(|cx| self.buffer.poll_closed(cx)).await;
+    }
+
+    /// The address of the other end (asyncio's `get_extra_info('peername')`).
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.buffer.stream.peer_addr()
+    }
+
+    /// The address of this end (asyncio's `get_extra_info('sockname')`).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.buffer.stream.local_addr()
+    }
+}
+
+impl Drop for StreamWriter {
+    fn drop(&mut self) {
+        // Like asyncio's transport when its writer goes away: send what is left, then close.
+        self.buffer.close();
+    }
+}
+
+/// Splits a connection into its two halves.
+fn split(stream: TcpStream) -> (StreamReader, StreamWriter) {
+    let stream = Rc::new(stream);
+    let reader = StreamReader::new(stream.clone());
+    let writer = StreamWriter {
+        buffer: WriteBuffer::new(stream),
+    };
+    (reader, writer)
+}
+
+/// Connects to `addr` and returns the connection's two halves
+/// (asyncio's `open_connection(host, port)`).
+pub async fn open_connection(addr: impl ToSocketAddrs) -> io::Result<(StreamReader, StreamWriter)> {
+    Ok(split(TcpStream::connect(addr).await?))
+}
+
+/// A listening server (asyncio's `Server`), from [`start_server`] or
+/// [`create_server`](crate::create_server).
+///
+/// It accepts connections in a task of its own from the moment it is created, and runs each
+/// connection in a task too. Dropping the `Server` handle does not stop it; [`close`](Self::close) does.
+pub struct Server {
+    shared: Rc<ServerShared>,
+}
+
+/// What the server's handle, its accept task and its connection tasks share.
+struct ServerShared {
+    /// The address the listener is bound to.
+    local_addr: SocketAddr,
+    /// The accept loop, until `close` cancels it (which closes the listener).
+    acceptor: RefCell<Option<Task<()>>>,
+    /// Connections being handled right now.
+    active: Cell<usize>,
+    /// `close` was called.
+    closed: Cell<bool>,
+    /// Tasks in `serve_forever` or `wait_closed`.
+    waiters: RefCell<Vec<Waker>>,
+}
+
+impl ServerShared {
+    fn wake_waiters(&self) {
+        let waiters = std::mem::take(&mut *self.waiters.borrow_mut());
+        waiters.into_iter().for_each(Waker::wake);
+    }
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("local_addr", &self.shared.local_addr)
+            .field("active", &self.shared.active.get())
+            .field("closed", &self.shared.closed.get())
+            .finish()
+    }
+}
+
+impl Server {
+    /// Starts accepting on `listener`: each connection goes to `on_connection` in a new task.
+    pub(crate) fn start<C, Fut>(listener: TcpListener, on_connection: C) -> io::Result<Server>
+    where
+        C: Fn(TcpStream) -> Fut + 'static,
+        Fut: Future<Output = ()> + 'static,
+    {
+        let shared = Rc::new(ServerShared {
+            local_addr: listener.local_addr()?,
+            acceptor: RefCell::new(None),
+            active: Cell::new(0),
+            closed: Cell::new(false),
+            waiters: RefCell::new(Vec::new()),
+        });
+        // The accept task holds the server until `close` cancels it (or the loop ends).
+        let server = shared.clone();
+        let acceptor = spawn(async move {
+            loop {
+                let stream = match listener.accept().await {
+                    Ok((stream, _peer)) => stream,
+                    // A connection that failed before we took it (reset, out of descriptors):
+                    // not the server's end. Try the next one.
+                    Err(_) => continue,
+                };
+                let connection = on_connection(stream);
+                server.active.set(server.active.get() + 1);
+                let done = ConnectionDone(server.clone());
+                spawn(async move {
+                    let _done = done; // Counted out when the handler ends or is cancelled.
+                    connection.await;
+                });
+            }
+        });
+        *shared.acceptor.borrow_mut() = Some(acceptor);
+        Ok(Server { shared })
+    }
+
+    /// The address the server listens on, with the real port if it was bound to port 0.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.shared.local_addr
+    }
+
+    /// Stops accepting and closes the listening socket. Connections already accepted go on.
+    pub fn close(&self) {
+        if self.shared.closed.replace(true) {
+            return;
+        }
+        let acceptor = self.shared.acceptor.borrow_mut().take();
+        if let Some(acceptor) = acceptor {
+            acceptor.cancel(); // Drops the listener: deregistered, then closed.
+        }
+        self.shared.wake_waiters();
+    }
+
+    /// True until `close` is called.
+    pub fn is_serving(&self) -> bool {
+        !self.shared.closed.get()
+    }
+
+    /// How many connections are being handled right now.
+    pub fn active_connections(&self) -> usize {
+        self.shared.active.get()
+    }
+
+    /// Serves until [`close`](Self::close) is called (from a handler or another task).
+    /// Cancel the task that awaits it to stop waiting without closing.
+    pub async fn serve_forever(&self) {
+        std::future::poll_fn(|cx| {
+            if self.shared.closed.get() {
+                return Poll::Ready(());
+            }
+            self.shared.waiters.borrow_mut().push(cx.waker().clone());
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Waits until the server is closed and every connection's handler has finished
+    /// (asyncio 3.12's `wait_closed`).
+    pub async fn wait_closed(&self) {
+        std::future::poll_fn(|cx| {
+            if self.shared.closed.get() && self.shared.active.get() == 0 {
+                return Poll::Ready(());
+            }
+            self.shared.waiters.borrow_mut().push(cx.waker().clone());
+            Poll::Pending
+        })
+        .await
+    }
+}
+
+/// Counts a connection out of its server when dropped.
+struct ConnectionDone(Rc<ServerShared>);
+
+impl Drop for ConnectionDone {
+    fn drop(&mut self) {
+        self.0.active.set(self.0.active.get() - 1);
+        self.0.wake_waiters();
+    }
+}
+
+// ANCHOR: start_server
+/// Listens on `addr` and calls `handler(reader, writer)` for each connection, in a task of
+/// its own (asyncio's `start_server(client_connected_cb, host, port)`).
+///
+/// The server starts accepting at once; keep the returned [`Server`] to learn its address,
+/// close it, or wait on it.
+pub async fn start_server<H, Fut>(addr: impl ToSocketAddrs, handler: H) -> io::Result<Server>
+where
+    H: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
+    let listener = TcpListener::bind(addr)?;
+    Server::start(listener, move |stream| {
+        let (reader, writer) = split(stream);
+        handler(reader, writer)
+    })
+}
+// ANCHOR_END: start_server

@@ -1,0 +1,96 @@
+//! No descriptor leaks: after streams, servers and cancelled tasks are gone, the process holds
+//! exactly the descriptors it held before. (A file of its own: /proc/self/fd counts the whole
+//! test process, so no other test may run beside this one.)
+
+use std::time::Duration;
+
+fn run<F: std::future::Future>(f: F) -> F::Output {
+    aio::Builder::new().clock(aio::ClockKind::Virtual).run(f)
+}
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+/// An echo server that reads until EOF.
+async fn echo_server() -> aio::Server {
+    aio::start_server("127.0.0.1:0", |mut reader, writer| async move {
+        while let Ok(data) = reader.read(4096).await {
+            if data.is_empty() {
+                break;
+            }
+            writer.write(&data);
+            if writer.drain().await.is_err() {
+                break;
+            }
+        }
+    })
+    .await
+    .unwrap()
+}
+
+#[test]
+fn no_descriptor_outlives_its_stream() {
+    // One test, two phases: tests of one binary run in parallel and share /proc/self/fd.
+    dropping_streams_and_servers_closes_every_descriptor();
+    cancelled_tasks_and_failed_connects_leave_no_descriptor();
+}
+
+fn dropping_streams_and_servers_closes_every_descriptor() {
+    run(async {
+        let baseline = open_fds();
+        let sockets = aio::socket_count().unwrap();
+        let server = echo_server().await;
+        let addr = server.local_addr();
+        let mut clients = Vec::new();
+        for _ in 0..20 {
+            clients.push(aio::open_connection(addr).await.unwrap());
+        }
+        for (reader, writer) in &mut clients {
+            writer.write(b"ping\n");
+            assert_eq!(reader.readline().await.unwrap(), b"ping\n");
+        }
+        assert!(open_fds() >= baseline + 41);
+        drop(clients);
+        server.close();
+        server.wait_closed().await;
+        // Let the last flusher tasks end.
+        aio::sleep(Duration::from_millis(1)).await;
+        assert_eq!(aio::socket_count().unwrap(), sockets);
+        assert_eq!(open_fds(), baseline);
+    });
+}
+
+fn cancelled_tasks_and_failed_connects_leave_no_descriptor() {
+    run(async {
+        let baseline = open_fds();
+        let server = echo_server().await;
+        let addr = server.local_addr();
+        // Tasks cancelled while connecting, while reading, while draining.
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                aio::spawn(async move {
+                    let (mut reader, writer) = aio::open_connection(addr).await.unwrap();
+                    writer.write(&vec![0; 1 << 20]);
+                    writer.drain().await.unwrap();
+                    reader.read(1).await.unwrap();
+                })
+            })
+            .collect();
+        aio::yield_now().await;
+        aio::yield_now().await;
+        for task in &tasks {
+            task.cancel();
+        }
+        // A refused connection: nothing listens on a port we just closed.
+        let closed_port = {
+            let listener = aio::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap()
+        };
+        assert!(aio::TcpStream::connect(closed_port).await.is_err());
+        server.close();
+        server.wait_closed().await;
+        aio::sleep(Duration::from_millis(1)).await;
+        assert_eq!(open_fds(), baseline);
+    });
+}

@@ -1,0 +1,99 @@
+//! The server side: parsing a request head.
+
+use crate::head::{self, is_tchar, Headers, Version};
+use crate::Error;
+
+/// A parsed request head. The body, if any, is the next [`Request::content_length`] bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The method, like `GET` (case-sensitive, as HTTP says).
+    pub method: String,
+    /// The request target as sent, like `/search?q=rust`.
+    pub target: String,
+    /// HTTP/1.0 or HTTP/1.1.
+    pub version: Version,
+    /// The header fields.
+    pub headers: Headers,
+    /// The body's length from `Content-Length` (0 when absent).
+    pub content_length: u64,
+}
+
+impl Request {
+    /// The target's path: everything before a `?`.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+
+    /// Whether the connection may carry another request after the response to this one
+    /// (RFC 9112, 9.3): `Connection: close` ends it; otherwise HTTP/1.1 keeps it open and
+    /// HTTP/1.0 keeps it open only with `Connection: keep-alive`.
+    pub fn keep_alive(&self) -> bool {
+        if self.headers.has_token("connection", "close") {
+            return false;
+        }
+        match self.version {
+            Version::Http11 => true,
+            Version::Http10 => self.headers.has_token("connection", "keep-alive"),
+        }
+    }
+}
+
+/// Parses the request head at the start of `buf`, looking at no more than `limit` bytes.
+///
+/// * `Ok(Some((request, len)))`: a complete head of `len` bytes. Drop them from the buffer;
+///   the body (`request.content_length` bytes) and any pipelined request follow.
+/// * `Ok(None)`: the head is not complete yet and nothing is wrong so far: read more.
+/// * `Err(e)`: answer with `e.status()` and close the connection.
+///
+/// ```
+/// let buf = b"GET /hello HTTP/1.1\r\nHost: example.org\r\n\r\nGET /next";
+/// let (request, len) = http_lite::parse_request(buf, 8192).unwrap().unwrap();
+/// assert_eq!(request.path(), "/hello");
+/// assert!(request.keep_alive());
+/// assert_eq!(&buf[len..], b"GET /next");
+/// assert_eq!(http_lite::parse_request(&buf[len..], 8192), Ok(None));
+/// ```
+pub fn parse_request(buf: &[u8], limit: usize) -> Result<Option<(Request, usize)>, Error> {
+    let Some(raw) = head::split_head(buf, limit, |line| parse_request_line(line).map(drop))? else {
+        return Ok(None);
+    };
+    let (method, target, version) = parse_request_line(raw.start)?;
+    let headers = raw.headers;
+    // RFC 9112, 3.2: an HTTP/1.1 request has exactly one Host header.
+    if version == Version::Http11 && headers.get_all("host").count() != 1 {
+        return Err(Error::Malformed(
+            "HTTP/1.1 request without exactly one Host header",
+        ));
+    }
+    let content_length = head::content_length(&headers)?.unwrap_or(0);
+    let request = Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        version,
+        headers,
+        content_length,
+    };
+    Ok(Some((request, raw.len)))
+}
+
+/// Splits `METHOD SP target SP HTTP/1.x` (single spaces, nothing else).
+fn parse_request_line(line: &[u8]) -> Result<(&str, &str, Version), Error> {
+    let mut parts = line.split(|&b| b == b' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Error::Malformed(
+            "request line is not `METHOD target HTTP/1.1`",
+        ));
+    };
+    if method.is_empty() || !method.iter().all(|&b| is_tchar(b)) {
+        return Err(Error::Malformed("invalid method"));
+    }
+    if target.is_empty() || !target.iter().all(|&b| b.is_ascii_graphic()) {
+        return Err(Error::Malformed("invalid request target"));
+    }
+    let version = head::parse_version(version)?;
+    // Both are ASCII by now, so these conversions cannot fail.
+    let as_str = |bytes| std::str::from_utf8(bytes).map_err(|_| Error::Malformed("not ASCII"));
+    Ok((as_str(method)?, as_str(target)?, version))
+}

@@ -1,0 +1,188 @@
+//! Lesson 04: streams.
+//!
+//! `cargo run -p lesson-04` starts an echo server on a port the OS chooses, talks to it with a
+//! few clients, prints what came back, and exits. Two more ways to run it:
+//!
+//! * `cargo run -p lesson-04 -- --serve [ADDR]` keeps an echo server up (default
+//!   `127.0.0.1:8888`) and prints how to talk to it with `nc`.
+//! * `cargo run -p lesson-04 -- --connect ADDR [LINE...]` sends each line to an echo server at
+//!   `ADDR` and prints the answers.
+
+use std::cell::Cell;
+use std::io;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::Duration;
+
+use aio::{StreamReader, StreamWriter};
+
+// ANCHOR: handle_once
+/// The article's handler: one `read`, one answer, close. Whatever comes after the first piece
+/// of the message is never read.
+async fn handle_once(mut reader: StreamReader, writer: StreamWriter) {
+    let data = reader.read(1024).await.unwrap_or_default();
+    writer.write(&data);
+    let _ = writer.drain().await;
+    writer.close();
+}
+// ANCHOR_END: handle_once
+
+// ANCHOR: handle_echo
+/// An echo handler done right: read until the client's end of file, echo each piece, wait
+/// for the echo to leave (`drain`), then close.
+async fn handle_echo(mut reader: StreamReader, writer: StreamWriter) {
+    loop {
+        let data = match reader.read(1024).await {
+            Ok(data) if !data.is_empty() => data,
+            _ => break, // An empty read is the end of file; an error ends the connection too.
+        };
+        writer.write(&data);
+        if writer.drain().await.is_err() {
+            break; // The client went away.
+        }
+    }
+    writer.close();
+    writer.wait_closed().await;
+}
+// ANCHOR_END: handle_echo
+
+// ANCHOR: client
+/// Sends `pieces` with a pause between them, says "that is all" with `write_eof`, and returns
+/// everything the server sent back before it closed.
+async fn send_in_pieces(addr: SocketAddr, pieces: &[&str], pause: Duration) -> io::Result<Vec<u8>> {
+    let (mut reader, writer) = aio::open_connection(addr).await?;
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            aio::sleep(pause).await;
+        }
+        writer.write(piece.as_bytes());
+        writer.drain().await?;
+    }
+    writer.write_eof(); // The server's next read returns empty: the request is complete.
+    let echoed = reader.read_to_eof().await?; // Until the server closes.
+    writer.close();
+    writer.wait_closed().await;
+    Ok(echoed)
+}
+// ANCHOR_END: client
+
+/// Shows bytes as a quoted string, with `\n` for newlines (like Python's `json.dumps`).
+fn quoted(bytes: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(bytes))
+}
+
+// ANCHOR: main
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("--serve") => aio::run(serve(args.get(1).map_or("127.0.0.1:8888", |a| a))),
+        Some("--connect") => aio::run(connect(&args[1..])),
+        _ => aio::run(demo()),
+    }
+}
+
+async fn demo() {
+    let hello = ["Hello, ", "world!\n"];
+    let pause = Duration::from_millis(10);
+
+    println!("-- the article's handler: one read, then close");
+    let server = aio::start_server("127.0.0.1:0", handle_once).await.unwrap();
+    let echoed = send_in_pieces(server.local_addr(), &hello, pause).await;
+    println!(
+        "sent {} then {}",
+        quoted(hello[0].as_bytes()),
+        quoted(hello[1].as_bytes())
+    );
+    println!("echoed back: {}", quoted(&echoed.unwrap_or_default()));
+    server.close();
+
+    println!("-- read until end of file, drain, close");
+    let server = aio::start_server("127.0.0.1:0", handle_echo).await.unwrap();
+    let echoed = send_in_pieces(server.local_addr(), &hello, pause)
+        .await
+        .unwrap();
+    println!("echoed back: {}", quoted(&echoed));
+    server.close();
+
+    println!("-- three clients at once, one second between their two lines");
+    // Count connections, and the most that were open at the same moment.
+    let (open, peak) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
+    let (o, p) = (open.clone(), peak.clone());
+    let server = aio::start_server("127.0.0.1:0", move |reader, writer| {
+        let (open, peak) = (o.clone(), p.clone());
+        async move {
+            open.set(open.get() + 1);
+            peak.set(peak.get().max(open.get()));
+            handle_echo(reader, writer).await;
+            open.set(open.get() - 1);
+        }
+    })
+    .await
+    .unwrap();
+    let addr = server.local_addr();
+    let start = aio::now();
+    let clients: Vec<_> = ["ant", "bee", "cat"]
+        .into_iter()
+        .map(|name| {
+            aio::spawn(async move {
+                let lines = [format!("{name} 1\n"), format!("{name} 2\n")];
+                let pieces = [lines[0].as_str(), lines[1].as_str()];
+                send_in_pieces(addr, &pieces, Duration::from_secs(1)).await
+            })
+        })
+        .collect();
+    for (i, client) in clients.into_iter().enumerate() {
+        let echoed = client.await.unwrap().unwrap();
+        println!("client {}: {}", i + 1, quoted(&echoed));
+    }
+    println!("all three took {:.1}s", (aio::now() - start).as_secs_f64());
+    server.close();
+    server.wait_closed().await;
+    println!("the server had {} connections open at once", peak.get());
+}
+// ANCHOR_END: main
+
+// ANCHOR: serve
+/// `--serve`: an echo server that stays up, for `nc` (or the asyncio client) to talk to.
+async fn serve(addr: &str) {
+    let server = aio::start_server(addr, |reader, writer| async move {
+        let peer = writer.peer_addr().map_or("?".into(), |a| a.to_string());
+        println!("{peer} connected");
+        handle_echo(reader, writer).await;
+        println!("{peer} closed");
+    })
+    .await
+    .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
+    let addr = server.local_addr();
+    println!("Serving on {addr}");
+    println!("Talk to it with: nc {} {}", addr.ip(), addr.port());
+    println!("(type lines, Ctrl-D ends your side, Ctrl-C stops the server)");
+    server.serve_forever().await;
+}
+// ANCHOR_END: serve
+
+/// `--connect ADDR [LINE...]`: sends each line, prints each answer, then closes.
+async fn connect(args: &[String]) {
+    let addr = args
+        .first()
+        .expect("usage: lesson-04 --connect HOST:PORT [LINE...]");
+    let lines: Vec<&str> = match &args[1..] {
+        [] => vec!["hello", "streams"],
+        lines => lines.iter().map(String::as_str).collect(),
+    };
+    let (mut reader, writer) = aio::open_connection(addr.as_str())
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
+    for line in lines {
+        writer.write(format!("{line}\n").as_bytes());
+        writer.drain().await.unwrap();
+        let answer = reader.readline().await.unwrap();
+        println!(
+            "sent {} got back {}",
+            quoted(format!("{line}\n").as_bytes()),
+            quoted(&answer)
+        );
+    }
+    writer.close();
+    writer.wait_closed().await;
+}

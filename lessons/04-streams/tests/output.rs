@@ -1,0 +1,133 @@
+//! The lesson prints exactly what the book shows, and what its asyncio original prints; its
+//! server and client also talk to asyncio's.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+#[test]
+fn output_matches_snapshot() {
+    let output = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-04"), &[]);
+    insta::with_settings!({ omit_expression => true }, {
+        insta::assert_snapshot!("lesson-04", output);
+    });
+}
+
+#[test]
+fn output_matches_the_asyncio_original() {
+    let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-04"), &[]);
+    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
+    if let Some(python) = lesson_check::run_python(original, &[]) {
+        assert_eq!(rust, python);
+    }
+}
+
+/// A server process, killed when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `command`, which prints "Serving on HOST:PORT" first, and returns it with the port.
+fn start(mut command: Command) -> (Server, u16) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("could not start the server");
+    let mut first = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let port = first
+        .trim()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in the server's first line: {first:?}"));
+    (Server(child), port)
+}
+
+fn have_python() -> bool {
+    let found = Command::new("python3").arg("--version").output().is_ok();
+    if !found {
+        eprintln!("python3 not found: skipping the test against asyncio");
+    }
+    found
+}
+
+/// An asyncio client: sends lines, reads each echo, ends with write_eof, expects the close.
+const ASYNCIO_CLIENT: &str = r#"
+import asyncio, sys
+
+async def main(port):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for line in [b"hello from asyncio\n", b"second line\n"]:
+        writer.write(line)
+        await writer.drain()
+        print("echo:", (await reader.readline()).decode(), end="")
+    writer.write_eof()
+    print("then:", await reader.read())
+    writer.close()
+    await writer.wait_closed()
+
+asyncio.run(asyncio.wait_for(main(int(sys.argv[1])), 10))
+"#;
+
+#[test]
+fn an_asyncio_client_talks_to_the_lesson_server() {
+    if !have_python() {
+        return;
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-04"));
+    command.args(["--serve", "127.0.0.1:0"]);
+    let (_server, port) = start(command);
+    let output = Command::new("python3")
+        .args(["-c", ASYNCIO_CLIENT, &port.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "echo: hello from asyncio\necho: second line\nthen: b''\n"
+    );
+}
+
+#[test]
+fn the_lesson_client_talks_to_an_asyncio_server() {
+    if !have_python() {
+        return;
+    }
+    let mut command = Command::new("python3");
+    command.args([
+        concat!(env!("CARGO_MANIFEST_DIR"), "/original.py"),
+        "--serve",
+        "0",
+    ]);
+    let (_server, port) = start(command);
+    let output = Command::new(env!("CARGO_BIN_EXE_lesson-04"))
+        .args([
+            "--connect",
+            &format!("127.0.0.1:{port}"),
+            "one",
+            "two three",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "sent \"one\\n\" got back \"one\\n\"\nsent \"two three\\n\" got back \"two three\\n\"\n"
+    );
+}

@@ -1,0 +1,278 @@
+//! Lesson 10: an HTTP server.
+//!
+//! The seed's "Hello" server, fixed: it reads a request head up to a size limit instead of
+//! reading to EOF, answers with `Content-Length`, keeps connections alive, answers 400 and 431
+//! to bad requests and gives up on clients that never finish.
+//!
+//! `cargo run -p lesson-10` starts the server on a free port and runs scripted clients against
+//! it; `cargo run -p lesson-10 -- --serve [--port N]` keeps it running for curl and a browser.
+
+use std::future::Future;
+use std::pin::pin;
+use std::time::{Duration, Instant};
+
+use aio::{StreamReader, StreamWriter};
+use futures::future::{select, Either};
+use http_lite::{parse_request, parse_response, Request, Response};
+
+// ANCHOR: limits
+/// The longest request head the server reads (request line and headers).
+const HEAD_LIMIT: usize = 8 * 1024;
+/// The longest request body the server reads (and throws away).
+const BODY_LIMIT: u64 = 64 * 1024;
+/// How long a client has to send a whole request, from the moment the server waits for it.
+/// The same clock limits how long a kept-alive connection may sit idle.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// After its last response, how long the server waits for the client to close before it does.
+const LINGER: Duration = Duration::from_secs(2);
+// ANCHOR_END: limits
+
+// ANCHOR: before
+/// Runs `future` until `deadline`. `None` if the deadline came first: then the future is
+/// dropped, which cancels it (a read in progress just stops).
+async fn before<F: Future>(deadline: Instant, future: F) -> Option<F::Output> {
+    match select(pin!(future), pin!(aio::sleep_until(deadline))).await {
+        Either::Left((output, _sleep)) => Some(output),
+        Either::Right(((), _future)) => None,
+    }
+}
+// ANCHOR_END: before
+
+/// What waiting for the next request on a connection gave.
+enum Incoming {
+    /// A whole request (its body, if any, read and dropped).
+    Request(Request),
+    /// Not a request the server will serve: send this answer (it says `Connection: close`).
+    Refused(Response),
+    /// The deadline passed. `midway`: part of a request had arrived.
+    TimedOut { midway: bool },
+    /// The client closed the connection (or it broke).
+    Closed,
+}
+
+// ANCHOR: read_request
+/// Reads the next request on the connection. `buf` holds bytes read but not used yet: a
+/// client may send its next request (pipelining) before it has read the last response.
+async fn read_request(reader: &mut StreamReader, buf: &mut Vec<u8>) -> Incoming {
+    let deadline = aio::now() + REQUEST_TIMEOUT;
+    // 1. The head: parse what we have; read more only while the parser asks for more.
+    let request = loop {
+        match parse_request(buf, HEAD_LIMIT) {
+            Ok(Some((request, head_len))) => {
+                buf.drain(..head_len);
+                break request;
+            }
+            Ok(None) => {}
+            Err(error) => return Incoming::Refused(Response::error(&error)),
+        }
+        match before(deadline, reader.read(4096)).await {
+            None => {
+                return Incoming::TimedOut {
+                    midway: !buf.is_empty(),
+                }
+            }
+            Some(Ok(bytes)) if !bytes.is_empty() => buf.extend_from_slice(&bytes),
+            // EOF or a reset: the client is gone.
+            Some(_) => return Incoming::Closed,
+        }
+    };
+    // 2. The body, exactly `Content-Length` bytes. This server has no use for it, but it
+    //    must be read, or its bytes would be taken for the next request.
+    if request.content_length > BODY_LIMIT {
+        return Incoming::Refused(Response::text(413, "Content Too Large\n").close());
+    }
+    let body_len = request.content_length as usize;
+    while buf.len() < body_len {
+        match before(deadline, reader.read(4096)).await {
+            None => return Incoming::TimedOut { midway: true },
+            Some(Ok(bytes)) if !bytes.is_empty() => buf.extend_from_slice(&bytes),
+            Some(_) => return Incoming::Closed,
+        }
+    }
+    buf.drain(..body_len);
+    Incoming::Request(request)
+}
+// ANCHOR_END: read_request
+
+// ANCHOR: respond
+/// The application: "Hello, <client address>!" at `/`, 404 elsewhere.
+fn respond(request: &Request, client: &str) -> Response {
+    match (request.method.as_str(), request.path()) {
+        ("GET" | "HEAD", "/") => Response::text(200, format!("Hello, {client}!\n")),
+        ("GET" | "HEAD", _) => Response::text(404, "Not found\n"),
+        _ => Response::text(405, "Only GET and HEAD\n").header("Allow", "GET, HEAD"),
+    }
+}
+// ANCHOR_END: respond
+
+// ANCHOR: handle
+/// Serves one connection: requests in a loop while the client keeps it alive.
+async fn handle(mut reader: StreamReader, writer: StreamWriter) {
+    let client = match writer.peer_addr() {
+        Ok(addr) => addr.ip().to_string(),
+        Err(_) => return, // Gone before we looked.
+    };
+    let mut buf = Vec::new();
+    loop {
+        let (response, what, is_head) = match read_request(&mut reader, &mut buf).await {
+            Incoming::Request(request) => {
+                let mut response = respond(&request, &client);
+                if !request.keep_alive() {
+                    response = response.close();
+                }
+                let what = format!("{:?}", format!("{} {}", request.method, request.target));
+                (response, what, request.method == "HEAD")
+            }
+            Incoming::Refused(response) => (response, "(bad request)".into(), false),
+            Incoming::TimedOut { midway: true } => {
+                let response = Response::text(408, "Request Timeout\n").close();
+                (response, "(too slow)".into(), false)
+            }
+            // An idle kept-alive connection, or a client that left: nothing to answer.
+            Incoming::TimedOut { midway: false } | Incoming::Closed => break,
+        };
+        let status = response.status();
+        println!(
+            "server: {client} {what} -> {status} {}",
+            http_lite::reason(status)
+        );
+        writer.write(&if is_head {
+            response.head_bytes()
+        } else {
+            response.to_bytes()
+        });
+        // A client that stops reading must not hold the server's buffer forever.
+        let sent = before(aio::now() + REQUEST_TIMEOUT, writer.drain()).await;
+        if response.closes() || !matches!(sent, Some(Ok(()))) {
+            break;
+        }
+    }
+    close_gently(&mut reader, &writer).await;
+}
+// ANCHOR_END: handle
+
+// ANCHOR: close_gently
+/// Closes a connection without losing the last response.
+///
+/// Closing a socket that still has unread bytes from the client makes the kernel send a reset
+/// (RST), and a reset can throw away the response before the client reads it. So: send FIN
+/// (no more bytes from us), read and drop what the client still sends until it closes too, or
+/// until `LINGER` has passed, then close.
+async fn close_gently(reader: &mut StreamReader, writer: &StreamWriter) {
+    writer.write_eof();
+    let deadline = aio::now() + LINGER;
+    while let Some(Ok(bytes)) = before(deadline, reader.read(4096)).await {
+        if bytes.is_empty() {
+            break;
+        }
+    }
+    writer.close();
+    // Closing sends what is still buffered first. A client that reads nothing would make
+    // that wait forever, so wait at most `LINGER` more.
+    before(aio::now() + LINGER, writer.wait_closed()).await;
+}
+// ANCHOR_END: close_gently
+
+// ANCHOR: serve
+/// `--serve`: runs until interrupted, for curl and a browser.
+async fn serve(port: u16) -> std::io::Result<()> {
+    let server = aio::start_server(("127.0.0.1", port), handle).await?;
+    let addr = server.local_addr();
+    // The first line is for programs (the tests read the port from it); the rest for people.
+    println!("listening on {addr}");
+    println!("open http://{addr}/ in a browser, or try: curl -v http://{addr}/");
+    server.serve_forever().await;
+    Ok(())
+}
+// ANCHOR_END: serve
+
+// ANCHOR: clients
+/// A scripted client: connects, sends `bytes`, then prints each response until `responses`
+/// have arrived or the server closes the connection.
+async fn client(addr: std::net::SocketAddr, bytes: &[u8], responses: usize) {
+    let (mut reader, writer) = aio::open_connection(addr).await.expect("connect");
+    writer.write(bytes);
+    writer.drain().await.expect("send");
+    let mut buf = Vec::new();
+    let mut seen = 0;
+    while seen < responses {
+        if let Some((head, head_len)) = parse_response(&buf, HEAD_LIMIT).expect("a response") {
+            let end = head_len + head.content_length.expect("Content-Length") as usize;
+            if buf.len() >= end {
+                let body = String::from_utf8_lossy(&buf[head_len..end]);
+                println!(
+                    "client: {} {} {:?}",
+                    head.status,
+                    head.reason,
+                    body.trim_end()
+                );
+                buf.drain(..end);
+                seen += 1;
+                continue;
+            }
+        }
+        let bytes = reader.read(4096).await.unwrap_or_default();
+        if bytes.is_empty() {
+            println!("client: the server closed the connection");
+            break;
+        }
+        buf.extend_from_slice(&bytes);
+    }
+    writer.close();
+    writer.wait_closed().await;
+}
+
+/// The default run: the server and scripted clients in one program.
+async fn demo() -> std::io::Result<()> {
+    let server = aio::start_server("127.0.0.1:0", handle).await?;
+    let addr = server.local_addr();
+    println!("serving on 127.0.0.1 (the OS picked a free port)");
+
+    println!("\n-- a normal GET");
+    client(addr, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", 1).await;
+
+    println!("\n-- keep-alive: two requests on one connection, the second says close");
+    let two = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n\
+                GET /missing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    client(addr, two, 3).await;
+
+    println!("\n-- a malformed request");
+    client(addr, b"HELLO SERVER\r\n\r\n", 2).await;
+
+    let mut huge = b"GET / HTTP/1.1\r\nHost: localhost\r\n".to_vec();
+    for i in 0..160 {
+        huge.extend(format!("X-Padding-{i}: {}\r\n", "x".repeat(90)).as_bytes());
+    }
+    huge.extend(b"\r\n");
+    println!(
+        "\n-- an oversized head ({} bytes; the limit is {HEAD_LIMIT})",
+        huge.len()
+    );
+    client(addr, &huge, 2).await;
+
+    println!("\n-- a client that never finishes its request");
+    let start = aio::now();
+    client(addr, b"GET / HTTP/1.1\r\nHost: loc", 2).await;
+    println!("client: that took {:.1?}", aio::now() - start);
+
+    server.close();
+    server.wait_closed().await;
+    Ok(())
+}
+// ANCHOR_END: clients
+
+fn main() -> std::io::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--serve") {
+        let port = match args.iter().position(|a| a == "--port") {
+            Some(i) => args
+                .get(i + 1)
+                .and_then(|p| p.parse().ok())
+                .expect("--port N"),
+            None => 8080,
+        };
+        aio::run(serve(port))
+    } else {
+        aio::run(demo())
+    }
+}

@@ -1,0 +1,134 @@
+//! `--serve` mode against plain sockets, as `nc` would connect.
+//!
+//! Reads have a timeout so that a broken server fails a test instead of hanging it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The lesson in `--serve` mode on a free port; killed when dropped.
+struct Served {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Served {
+    fn start() -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lesson-16"))
+            .args(["--serve", "--port", "0"])
+            .env_remove("AIO_CLOCK")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the lesson");
+        let mut first = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let addr = first
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line {first:?}"))
+            .parse()
+            .unwrap();
+        Served { child, addr }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A person at a terminal running `nc`.
+struct Nc {
+    lines: BufReader<TcpStream>,
+    stream: TcpStream,
+}
+
+impl Nc {
+    fn connect(served: &Served) -> Nc {
+        let stream = TcpStream::connect(served.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let lines = BufReader::new(stream.try_clone().unwrap());
+        let mut nc = Nc { lines, stream };
+        assert_eq!(nc.line(), "Welcome! What is your name?");
+        nc
+    }
+
+    fn join(served: &Served, name: &str) -> Nc {
+        let mut nc = Nc::connect(served);
+        nc.send(name);
+        assert!(nc.line().starts_with(&format!("* Hi {name}! Online: ")));
+        nc
+    }
+
+    fn send(&mut self, text: &str) {
+        self.stream
+            .write_all(format!("{text}\r\n").as_bytes())
+            .unwrap();
+    }
+
+    /// The next line; "" at end of file.
+    fn line(&mut self) -> String {
+        let mut line = String::new();
+        self.lines
+            .read_line(&mut line)
+            .expect("a line within the timeout");
+        line.trim_end().to_string()
+    }
+}
+
+#[test]
+fn lines_go_to_everyone_but_the_speaker() {
+    let served = Served::start();
+    let mut alice = Nc::join(&served, "alice");
+    let mut bob = Nc::join(&served, "bob");
+    assert_eq!(alice.line(), "* bob joined");
+    alice.send("hi bob");
+    assert_eq!(bob.line(), "<alice> hi bob");
+    bob.send("hi alice");
+    // Alice's next line is bob's: her own was not sent back to her.
+    assert_eq!(alice.line(), "<bob> hi alice");
+}
+
+#[test]
+fn names_must_be_free_and_valid() {
+    let served = Served::start();
+    let _alice = Nc::join(&served, "alice");
+    let mut other = Nc::connect(&served);
+    for bad in ["alice", "", "two words", "a-very-long-name-indeed"] {
+        other.send(bad);
+        assert!(other.line().contains("is taken or not a name"), "{bad:?}");
+    }
+    other.send("alicia");
+    assert_eq!(other.line(), "* Hi alicia! Online: alice, alicia");
+}
+
+#[test]
+fn leaving_abruptly_or_sending_garbage_ends_only_that_client() {
+    let served = Served::start();
+    let mut alice = Nc::join(&served, "alice");
+    // Leaves without /quit, in the middle of a line.
+    let mut bob = Nc::join(&served, "bob");
+    assert_eq!(alice.line(), "* bob joined");
+    bob.stream.write_all(b"half a li").unwrap();
+    bob.stream.shutdown(Shutdown::Both).unwrap();
+    assert_eq!(alice.line(), "* bob left");
+    // Sends a line longer than the limit: disconnected.
+    let mut eve = Nc::join(&served, "eve");
+    assert_eq!(alice.line(), "* eve joined");
+    eve.send(&"x".repeat(100_000));
+    assert_eq!(alice.line(), "* eve left");
+    // Leaves before giving a name: nobody is told.
+    drop(Nc::connect(&served));
+    // The room goes on.
+    let _carol = Nc::join(&served, "carol");
+    assert_eq!(alice.line(), "* carol joined");
+    alice.send("/quit");
+    assert_eq!(alice.line(), "", "the server closed alice's connection");
+}
