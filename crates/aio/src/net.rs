@@ -161,17 +161,20 @@ impl TcpStream {
             })
         })
         .await?;
+        stream.set_nodelay(true)?;
         Ok(stream)
     }
     // ANCHOR_END: connect
 
-    /// Wraps an already connected std stream (from `accept`): non-blocking, registered.
+    /// Wraps an already connected std stream (from `accept`): non-blocking, no Nagle delay,
+    /// registered.
     ///
     /// # Panics
     /// Outside [`run`](crate::run).
     #[track_caller]
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         stream.set_nonblocking(true)?;
+        stream.set_nodelay(true)?;
         Ok(TcpStream {
             io: Registered::new(stream)?,
         })
@@ -180,6 +183,20 @@ impl TcpStream {
     /// The address of the other end.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().peer_addr()
+    }
+
+    /// Turns Nagle's algorithm off (`true`, the default here, as in asyncio) or on.
+    ///
+    /// With it on, a small write made while an earlier one is unacknowledged waits for the
+    /// acknowledgement, which the peer may delay by up to 40 ms: a chatty request/response
+    /// protocol then crawls.
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.io.get_ref().set_nodelay(nodelay)
+    }
+
+    /// True if Nagle's algorithm is off (see [`set_nodelay`](TcpStream::set_nodelay)).
+    pub fn nodelay(&self) -> io::Result<bool> {
+        self.io.get_ref().nodelay()
     }
 
     /// The address of this end.

@@ -371,6 +371,12 @@ impl StreamWriter {
         self.buffer.close();
     }
 
+    /// Closes the connection now, dropping whatever is still buffered (asyncio's
+    /// `writer.transport.abort()`): for a peer that stopped reading and will not start again.
+    pub fn abort(&self) {
+        self.buffer.abort();
+    }
+
     /// True once `close` has been called.
     pub fn is_closing(&self) -> bool {
         self.buffer.is_closing()

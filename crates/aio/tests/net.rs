@@ -164,3 +164,18 @@ fn an_echo_round_trip_costs_the_loop_one_turn() {
         "{turns} loop turns for {ROUNDS} round trips"
     );
 }
+
+#[test]
+fn connected_and_accepted_streams_have_nagle_off_as_in_asyncio() {
+    run(async {
+        let listener = aio::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = aio::spawn(async move { aio::TcpStream::connect(addr).await.unwrap() });
+        let (server_side, _) = listener.accept().await.unwrap();
+        let client_side = client.await.unwrap();
+        assert!(client_side.nodelay().unwrap(), "connect left Nagle on");
+        assert!(server_side.nodelay().unwrap(), "accept left Nagle on");
+        client_side.set_nodelay(false).unwrap();
+        assert!(!client_side.nodelay().unwrap());
+    });
+}

@@ -335,3 +335,35 @@ fn reading_to_eof_never_answers_a_client_that_waits_for_the_answer() {
         assert_eq!(reader.readline().await.unwrap(), b"got 27 bytes\n");
     });
 }
+
+#[test]
+fn abort_drops_what_is_buffered_and_closes_at_once() {
+    run(async {
+        // A server that never reads: the client's writes pile up in its own buffer.
+        let accepted = aio::Promise::new();
+        let keep = accepted.clone();
+        let server = aio::start_server("127.0.0.1:0", move |reader, _writer| {
+            let keep = keep.clone();
+            async move {
+                keep.set_result(std::rc::Rc::new(reader));
+                std::future::pending::<()>().await;
+            }
+        })
+        .await
+        .unwrap();
+        let (_reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
+        let _server_reader = accepted.await;
+        let chunk = vec![7u8; 1 << 20];
+        while writer.write_buffer_size() == 0 {
+            writer.write(&chunk); // Until the kernel buffers are full and ours holds the rest.
+        }
+        writer.abort();
+        assert_eq!(writer.write_buffer_size(), 0, "abort kept buffered bytes");
+        assert!(writer.is_closing());
+        // wait_closed returns without the peer ever reading.
+        aio::timeout(Duration::from_secs(1), writer.wait_closed())
+            .await
+            .expect("wait_closed after abort waited for the peer");
+        server.close();
+    });
+}
