@@ -57,6 +57,7 @@
 mod callback;
 mod clock;
 mod debug;
+pub mod fs;
 mod pool;
 mod promise;
 mod reactor;
