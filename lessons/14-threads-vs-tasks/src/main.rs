@@ -90,6 +90,9 @@ fn io_bucket(took: Duration) -> &'static str {
     }
 }
 
+/// What CPU-bound jobs return: each job's count of primes and the thread that did it.
+type Results = Vec<(usize, ThreadId)>;
+
 // ANCHOR: cpu_job
 /// A CPU-bound job: count the primes below `n` by trial division. No waiting at all.
 /// Returns the count and the thread that did the work.
@@ -104,13 +107,13 @@ fn count_primes(n: u64) -> (usize, ThreadId) {
 
 // ANCHOR: cpu
 /// The CPU-bound jobs, one after another on this thread: the baseline.
-fn cpu_in_a_row() -> Vec<(usize, ThreadId)> {
+fn cpu_in_a_row() -> Results {
     (0..CPU_JOBS).map(|_| count_primes(PRIMES_BELOW)).collect()
 }
 
 /// One task per job on one loop. A task that computes never reaches an `.await`, so the
 /// loop runs the jobs one at a time on its one thread.
-fn cpu_with_tasks() -> Vec<(usize, ThreadId)> {
+fn cpu_with_tasks() -> Results {
     aio::run(async {
         let tasks: Vec<_> = (0..CPU_JOBS)
             .map(|_| aio::spawn(async { count_primes(PRIMES_BELOW) }))
@@ -124,7 +127,7 @@ fn cpu_with_tasks() -> Vec<(usize, ThreadId)> {
 }
 
 /// One OS thread per job: the kernel runs them on as many cores as are free.
-fn cpu_with_threads() -> Vec<(usize, ThreadId)> {
+fn cpu_with_threads() -> Results {
     thread::scope(|scope| {
         let jobs: Vec<_> = (0..CPU_JOBS)
             .map(|_| scope.spawn(|| count_primes(PRIMES_BELOW)))
@@ -134,7 +137,7 @@ fn cpu_with_threads() -> Vec<(usize, ThreadId)> {
 }
 
 /// One job per blocking-pool thread, awaited from the loop: the way to mix the two.
-fn cpu_with_the_pool() -> Vec<(usize, ThreadId)> {
+fn cpu_with_the_pool() -> Results {
     aio::run(async {
         let jobs: Vec<_> = (0..CPU_JOBS)
             .map(|_| aio::run_in_executor(|| count_primes(PRIMES_BELOW)))
@@ -158,7 +161,7 @@ fn distinct_threads(results: &[(usize, ThreadId)]) -> usize {
 }
 
 /// How long `f` takes: the best of three runs, to keep a passing hiccup out of the figure.
-fn best_of_three(f: fn() -> Vec<(usize, ThreadId)>) -> Duration {
+fn best_of_three(f: fn() -> Results) -> Duration {
     (0..3)
         .map(|_| {
             let start = Instant::now();
@@ -192,7 +195,7 @@ fn main() {
     let baseline = cpu_in_a_row();
     println!("  each job finds {} primes", baseline[0].0);
     let in_a_row = verbose.then(|| best_of_three(cpu_in_a_row));
-    let variants: [(&str, fn() -> Vec<(usize, ThreadId)>); 3] = [
+    let variants: [(&str, fn() -> Results); 3] = [
         ("one task per job:", cpu_with_tasks),
         ("one thread per job:", cpu_with_threads),
         ("run_in_executor:", cpu_with_the_pool),
