@@ -93,6 +93,9 @@ fn io_bucket(took: Duration) -> &'static str {
 /// What CPU-bound jobs return: each job's count of primes and the thread that did it.
 type Results = Vec<(usize, ThreadId)>;
 
+/// A way to run the CPU-bound jobs, with its name.
+type Variant = (&'static str, fn() -> Results);
+
 // ANCHOR: cpu_job
 /// A CPU-bound job: count the primes below `n` by trial division. No waiting at all.
 /// Returns the count and the thread that did the work.
@@ -195,7 +198,7 @@ fn main() {
     let baseline = cpu_in_a_row();
     println!("  each job finds {} primes", baseline[0].0);
     let in_a_row = verbose.then(|| best_of_three(cpu_in_a_row));
-    let variants: [(&str, fn() -> Results); 3] = [
+    let variants: [Variant; 3] = [
         ("one task per job:", cpu_with_tasks),
         ("one thread per job:", cpu_with_threads),
         ("run_in_executor:", cpu_with_the_pool),
