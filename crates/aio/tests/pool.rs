@@ -97,14 +97,23 @@ fn a_panicking_job_surfaces_in_the_awaiting_task() {
 
 #[test]
 fn the_result_wakes_a_parked_loop_through_notify() {
-    // Real time, no timers: the loop can only sleep in the poller with no timeout. If the
-    // worker's wake did not call notify(), this would hang; if the loop polled for the
-    // result, it would make many turns.
+    // Real time. The only timer is a far-off watchdog, so the loop sleeps in the poller until
+    // the worker's wake calls notify(). Without notify, the loop would sleep until the
+    // watchdog (5 s); if the loop polled for the result, it would make many turns.
+    let started = Instant::now();
     let turns = aio::Builder::new().run(async {
+        let watchdog = aio::spawn(aio::sleep(Duration::from_secs(5)));
+        aio::yield_now().await; // Let the watchdog register its timer.
         let before = aio::loop_turns().unwrap();
         aio::run_in_executor(|| thread::sleep(Duration::from_millis(5))).await;
+        watchdog.cancel();
         aio::loop_turns().unwrap() - before
     });
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(2),
+        "the loop slept through the wake ({took:?})"
+    );
     assert!(
         turns <= 3,
         "the loop went round {turns} times waiting for one job"
