@@ -71,7 +71,7 @@ fn io_with_tasks() -> (Duration, Option<usize>) {
                 })
             })
             .collect();
-        let threads = os_threads(); // The tasks are all alive (and waiting) now.
+        let threads = os_threads(); // All 500 tasks exist now; they start at the next turn.
         for task in tasks {
             task.await.expect("the job finished");
         }
