@@ -163,16 +163,20 @@ fn distinct_threads(results: &[(usize, ThreadId)]) -> usize {
         .len()
 }
 
-/// How long `f` takes: the best of three runs, to keep a passing hiccup out of the figure.
-fn best_of_three(f: fn() -> Results) -> Duration {
-    (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap()
+/// How long the jobs take in a row and with `f`: the best of five runs of each, taken in turns
+/// so that a busy moment on the machine does not favour either.
+fn time_against_in_a_row(f: fn() -> Results) -> (Duration, Duration) {
+    let time = |f: fn() -> Results| {
+        let start = Instant::now();
+        f();
+        start.elapsed()
+    };
+    let (mut in_a_row, mut took) = (Duration::MAX, Duration::MAX);
+    for _ in 0..5 {
+        in_a_row = in_a_row.min(time(cpu_in_a_row));
+        took = took.min(time(f));
+    }
+    (in_a_row, took)
 }
 
 // ANCHOR: main
@@ -197,7 +201,6 @@ fn main() {
     println!("CPU-bound: {CPU_JOBS} jobs, each counting the primes below {PRIMES_BELOW}");
     let baseline = cpu_in_a_row();
     println!("  each job finds {} primes", baseline[0].0);
-    let in_a_row = verbose.then(|| best_of_three(cpu_in_a_row));
     let variants: [Variant; 3] = [
         ("one task per job:", cpu_with_tasks),
         ("one thread per job:", cpu_with_threads),
@@ -213,8 +216,8 @@ fn main() {
             (n, _) => format!("{n} OS threads, in parallel on the free cores"),
         };
         println!("  {name:<20} {how}");
-        if let Some(in_a_row) = in_a_row {
-            let took = best_of_three(run);
+        if verbose {
+            let (in_a_row, took) = time_against_in_a_row(run);
             let speedup = in_a_row.as_secs_f64() / took.as_secs_f64();
             println!("    (raw: {took:.1?}, x{speedup:.2} against {in_a_row:.1?} in a row)");
         }
