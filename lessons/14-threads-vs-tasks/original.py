@@ -75,7 +75,8 @@ def io_bucket(took):
 
 def count_primes(n):
     count = sum(1 for k in range(2, n) if all(k % d for d in range(2, int(k**0.5) + 1)))
-    return count, threading.get_ident()
+    # Thread names are unique in a run; idents (and native ids) can be reused once a thread ends.
+    return count, threading.current_thread().name
 
 
 def cpu_in_a_row():
@@ -153,7 +154,7 @@ def main():
     ]:
         results = run()
         assert all(r[0] == baseline[0][0] for r in results)
-        n = len({ident for _, ident in results})
+        n = len({name for _, name in results})
         threads = "pool threads" if run is cpu_with_the_pool else f"{n} OS threads"
         if n == 1:
             how = "1 OS thread, one job at a time"
