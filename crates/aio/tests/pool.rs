@@ -246,3 +246,22 @@ fn a_pool_of_zero_threads_is_refused() {
 fn run_in_executor_outside_run_panics_with_advice() {
     drop(aio::run_in_executor(|| ()));
 }
+
+#[test]
+fn the_pool_size_comes_from_aio_blocking_threads() {
+    // The only test in this file that reads the environment (the others use Builder::new).
+    std::env::set_var("AIO_BLOCKING_THREADS", "2");
+    let limit = aio::Builder::from_env().run(async { aio::blocking_threads_limit() });
+    std::env::set_var("AIO_BLOCKING_THREADS", "none");
+    let refused = std::panic::catch_unwind(aio::Builder::from_env);
+    std::env::remove_var("AIO_BLOCKING_THREADS");
+    assert_eq!(limit, Some(2));
+    let message = refused.expect_err("a bad value was accepted");
+    let message = message.downcast_ref::<String>().unwrap();
+    assert!(
+        message.contains("AIO_BLOCKING_THREADS=\"none\" is not understood"),
+        "{message}"
+    );
+    let default = aio::Builder::new().run(async { aio::blocking_threads_limit() });
+    assert_eq!(default, Some(aio::default_blocking_threads()));
+}
