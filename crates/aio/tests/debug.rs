@@ -63,7 +63,7 @@ fn child_one_blocking_task() {
         let good = aio::spawn_named("heartbeat", well_behaved());
         let bad = aio::spawn_named("loader", async {
             aio::sleep(Duration::from_millis(20)).await;
-            thread::sleep(Duration::from_millis(15)); // Blocks the loop.
+            thread::sleep(Duration::from_millis(40)); // Blocks the loop.
         });
         bad.await.unwrap();
         good.await.unwrap();
@@ -74,7 +74,7 @@ fn child_one_blocking_task() {
 #[ignore = "run in a child process by the debug-mode tests"]
 fn child_unnamed_blocking_task() {
     aio::run(async {
-        aio::spawn(async { thread::sleep(Duration::from_millis(15)) })
+        aio::spawn(async { thread::sleep(Duration::from_millis(40)) })
             .await
             .unwrap();
     });
@@ -83,7 +83,7 @@ fn child_unnamed_blocking_task() {
 #[test]
 #[ignore = "run in a child process by the debug-mode tests"]
 fn child_blocking_main_future() {
-    aio::run(async { thread::sleep(Duration::from_millis(15)) });
+    aio::run(async { thread::sleep(Duration::from_millis(40)) });
 }
 
 #[test]
@@ -92,7 +92,7 @@ fn child_only_well_behaved_tasks() {
     aio::run(async {
         let tasks: Vec<_> = (0..5).map(|_| aio::spawn(well_behaved())).collect();
         // Blocking work offloaded properly does not count against the loop.
-        aio::run_in_executor(|| thread::sleep(Duration::from_millis(15))).await;
+        aio::run_in_executor(|| thread::sleep(Duration::from_millis(40))).await;
         for task in tasks {
             task.await.unwrap();
         }
@@ -101,7 +101,7 @@ fn child_only_well_behaved_tasks() {
 
 #[test]
 fn debug_mode_names_the_blocking_task_and_how_long_it_blocked() {
-    let stderr = stderr_of_child("child_one_blocking_task", Some("5"));
+    let stderr = stderr_of_child("child_one_blocking_task", Some("25"));
     let reports = reports(&stderr);
     assert_eq!(reports.len(), 1, "expected one report, got:\n{stderr}");
     let report = reports[0];
@@ -115,7 +115,7 @@ fn debug_mode_names_the_blocking_task_and_how_long_it_blocked() {
         .and_then(|rest| rest.split(" ms").next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no duration in: {report}"));
-    assert!(ms >= 15, "it blocked 15 ms, the report says {ms} ms");
+    assert!(ms >= 40, "it blocked 40 ms, the report says {ms} ms");
     assert!(
         !stderr.contains("heartbeat"),
         "a well-behaved task was reported"
@@ -124,7 +124,7 @@ fn debug_mode_names_the_blocking_task_and_how_long_it_blocked() {
 
 #[test]
 fn an_unnamed_task_is_named_by_where_it_was_spawned() {
-    let stderr = stderr_of_child("child_unnamed_blocking_task", Some("5"));
+    let stderr = stderr_of_child("child_unnamed_blocking_task", Some("25"));
     let reports = reports(&stderr);
     assert_eq!(reports.len(), 1, "expected one report, got:\n{stderr}");
     assert!(
@@ -136,7 +136,7 @@ fn an_unnamed_task_is_named_by_where_it_was_spawned() {
 
 #[test]
 fn the_main_future_is_reported_too() {
-    let stderr = stderr_of_child("child_blocking_main_future", Some("5"));
+    let stderr = stderr_of_child("child_blocking_main_future", Some("25"));
     let reports = reports(&stderr);
     assert_eq!(reports.len(), 1, "expected one report, got:\n{stderr}");
     assert!(reports[0].contains("the main future"), "{}", reports[0]);

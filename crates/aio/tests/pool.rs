@@ -242,7 +242,7 @@ fn idle_workers_retire() {
         .run(async {
             aio::to_thread(|| ()).await;
             assert_eq!(aio::blocking_threads_peak(), Some(1));
-            for _ in 0..200 {
+            for _ in 0..2000 {
                 if aio::blocking_threads() == Some(0) {
                     return true;
                 }
