@@ -61,8 +61,10 @@
 mod callback;
 mod clock;
 mod debug;
+pub mod fs;
 mod gather;
 mod net;
+mod pool;
 mod promise;
 mod protocol;
 mod reactor;
@@ -84,6 +86,10 @@ pub use clock::ClockKind;
 pub use gather::MaybeDone as __MaybeDone;
 pub use gather::{gather, try_gather, Gather, TryGather};
 pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
+pub use pool::{
+    blocking_threads, blocking_threads_limit, blocking_threads_peak, default_blocking_threads,
+    run_in_executor, to_thread, Blocking, DEFAULT_BLOCKING_IDLE,
+};
 pub use promise::Promise;
 pub use protocol::{create_connection, create_server, Protocol, Transport};
 pub use reactor::{io_waiter_count, socket_count, Registered};

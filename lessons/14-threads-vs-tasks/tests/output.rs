@@ -1,0 +1,28 @@
+//! The lesson prints exactly what the book shows; its Python twin prints the same, except that
+//! CPU-bound Python threads take turns (the GIL) where Rust threads run in parallel.
+
+#[test]
+fn output_matches_snapshot() {
+    let output = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-14"), &[]);
+    insta::with_settings!({ omit_expression => true }, {
+        insta::assert_snapshot!("lesson-14", output);
+    });
+}
+
+#[test]
+fn output_matches_python_but_for_the_gil() {
+    let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-14"), &[]);
+    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
+    if let Some(python) = lesson_check::run_python(original, &[]) {
+        let gil_lines = python.lines().filter(|l| l.ends_with("(the GIL)")).count();
+        assert!(
+            gil_lines == 0 || gil_lines == 2,
+            "with the GIL, both CPU-bound thread lines say so:\n{python}"
+        );
+        let python = python.replace(
+            "one job at a time (the GIL)",
+            "in parallel on the free cores",
+        );
+        assert_eq!(rust, python);
+    }
+}
