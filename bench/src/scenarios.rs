@@ -98,6 +98,16 @@ fn spawn_await<R: Runtime>() -> Vec<Metric> {
         let elapsed = started.elapsed();
         let after = counting::snapshot();
         assert_eq!(sum, N * (N - 1) / 2);
+
+        // One at a time: the steady state of a program that keeps spawning short tasks.
+        let one_started = Instant::now();
+        let one_before = counting::snapshot();
+        for i in 0..N {
+            sum += R::join(R::spawn(async move { black_box(i) })).await;
+        }
+        let one_elapsed = one_started.elapsed();
+        let one_after = counting::snapshot();
+        black_box(sum);
         vec![
             metric("time per task", Unit::Nanos, nanos_per(elapsed, N)),
             metric(
@@ -109,6 +119,16 @@ fn spawn_await<R: Runtime>() -> Vec<Metric> {
                 "allocations per task, spawn to join",
                 Unit::Count,
                 after.allocations_since(before) as f64 / N as f64,
+            ),
+            metric(
+                "one at a time: time per task",
+                Unit::Nanos,
+                nanos_per(one_elapsed, N),
+            ),
+            metric(
+                "one at a time: allocations per task",
+                Unit::Count,
+                one_after.allocations_since(one_before) as f64 / N as f64,
             ),
         ]
     })
