@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::task::Header;
 
+// ANCHOR: check
 /// Reports a task's poll that took `took` if that exceeds `threshold`.
 pub(crate) fn check_poll(header: &Header, took: Duration, threshold: Duration) {
     if took > threshold {
@@ -22,11 +23,13 @@ pub(crate) fn check_main_poll(took: Duration, threshold: Duration) {
         report("the main future (given to aio::run)", took);
     }
 }
+// ANCHOR_END: check
 
 fn report(who: &str, took: Duration) {
     eprintln!(
-        "aio debug: {who} blocked the loop for {} ms in one poll; no other task could run \
-         meanwhile. Move blocking work to aio::run_in_executor, or .await between steps.",
+        "aio debug: {who} blocked the loop for {} ms in one poll.\n  \
+         No other task could run meanwhile: move blocking work to aio::to_thread \
+         (or aio::run_in_executor), or .await between steps.",
         took.as_millis()
     );
 }

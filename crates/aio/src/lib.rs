@@ -57,6 +57,8 @@
 mod callback;
 mod clock;
 mod debug;
+pub mod fs;
+mod pool;
 mod promise;
 mod reactor;
 mod run_queue;
@@ -68,6 +70,10 @@ mod yield_now;
 
 pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
+pub use pool::{
+    blocking_threads, blocking_threads_limit, blocking_threads_peak, default_blocking_threads,
+    run_in_executor, to_thread, Blocking, DEFAULT_BLOCKING_IDLE,
+};
 pub use promise::Promise;
 pub use reactor::Registered;
 pub use runtime::{loop_turns, now, run, task_count, timer_count, Builder, DEFAULT_SLOW_POLL};

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use polling::Poller;
 
 use crate::clock::{Clock, ClockKind};
+use crate::pool::{default_blocking_threads, Pool, DEFAULT_BLOCKING_IDLE};
 use crate::reactor::Reactor;
 use crate::run_queue::{RunQueue, TaskId, TaskWaker};
 use crate::task::TaskTable;
@@ -56,6 +57,8 @@ pub(crate) struct Core {
     /// Jobs sent to the blocking pool whose results have not come back. While this is not
     /// zero, virtual time moves only with real time (it never jumps past real work).
     pub(crate) blocking_in_flight: Cell<usize>,
+    /// The blocking pool (`run_in_executor`), shut down when `run` returns.
+    pub(crate) pool: Pool,
     /// How many turns the loop has made (see [`loop_turns`]).
     turns: Cell<u64>,
 }
@@ -83,11 +86,18 @@ pub(crate) fn try_with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
     Some(f(&core))
 }
 
-/// How to start a loop: which clock, debug mode. [`run`] reads these from the environment.
+/// How to start a loop: which clock, debug mode, how many blocking threads.
+/// [`run`] reads these from the environment.
 #[derive(Debug, Clone)]
 pub struct Builder {
+    /// Real or virtual time.
     clock: ClockKind,
+    /// Debug mode's threshold, or `None` when debug mode is off.
     debug: Option<Duration>,
+    /// The most threads the blocking pool may start.
+    blocking_threads: usize,
+    /// How long an idle blocking thread waits for a job before it exits.
+    blocking_idle: Duration,
 }
 
 impl Default for Builder {
@@ -97,11 +107,13 @@ impl Default for Builder {
 }
 
 impl Builder {
-    /// Real time, debug mode off.
+    /// Real time, debug mode off, a blocking pool of `min(32, cpus + 4)` threads.
     pub fn new() -> Builder {
         Builder {
             clock: ClockKind::Real,
             debug: None,
+            blocking_threads: default_blocking_threads(),
+            blocking_idle: DEFAULT_BLOCKING_IDLE,
         }
     }
 
@@ -110,6 +122,7 @@ impl Builder {
     /// * `AIO_CLOCK=virtual` selects virtual time (`real`, the default, selects real time).
     /// * `AIO_DEBUG=1` turns debug mode on with the default threshold (100 ms);
     ///   `AIO_DEBUG=<milliseconds>` sets another threshold; `0` or unset turns it off.
+    /// * `AIO_BLOCKING_THREADS=<n>` limits the blocking pool to `n` threads (at least 1).
     ///
     /// # Panics
     /// If a variable holds a value it does not understand, naming the accepted ones.
@@ -131,6 +144,16 @@ impl Builder {
                 ),
             },
         }
+        match std::env::var("AIO_BLOCKING_THREADS").as_deref() {
+            Err(_) | Ok("") => {}
+            Ok(n) => match n.parse::<usize>() {
+                Ok(n) if n > 0 => builder.blocking_threads = n,
+                _ => panic!(
+                    "AIO_BLOCKING_THREADS={n:?} is not understood: use a number of threads, \
+                     at least 1"
+                ),
+            },
+        }
         builder
     }
 
@@ -146,9 +169,32 @@ impl Builder {
         self
     }
 
+    /// Sets how many threads the blocking pool ([`run_in_executor`](crate::run_in_executor))
+    /// may start: the size of asyncio's default executor, which is `min(32, cpus + 4)`.
+    ///
+    /// # Panics
+    /// If `n` is 0: a pool without threads would never run a job.
+    #[track_caller]
+    pub fn blocking_threads(mut self, n: usize) -> Builder {
+        assert!(
+            n > 0,
+            "Builder::blocking_threads(0): the blocking pool needs at least one thread"
+        );
+        self.blocking_threads = n;
+        self
+    }
+
+    /// Sets how long an idle blocking thread waits for a job before it exits (10 s by default).
+    pub fn blocking_idle(mut self, idle: Duration) -> Builder {
+        self.blocking_idle = idle;
+        self
+    }
+
     /// Creates the loop, runs `future` to completion on it, and returns its output.
     ///
     /// Tasks still running when `future` completes are cancelled (dropped) before this returns.
+    /// Then the blocking pool stops: jobs that have not started are dropped, and this waits for
+    /// jobs that are running to finish.
     ///
     /// # Panics
     /// When called inside another `run` on the same thread, or if `future` panics.
@@ -170,6 +216,7 @@ impl Builder {
             reactor: Rc::new(Reactor::new(poller)),
             debug: self.debug,
             blocking_in_flight: Cell::new(0),
+            pool: Pool::new(self.blocking_threads, self.blocking_idle),
             turns: Cell::new(0),
         });
         CURRENT.with(|current| *current.borrow_mut() = Some(core.clone()));
@@ -182,7 +229,8 @@ impl Builder {
 /// (asyncio's `asyncio.run(main())`).
 ///
 /// The clock and debug mode come from the environment; see [`Builder::from_env`].
-/// When `future` completes, tasks still running are cancelled and `run` returns.
+/// When `future` completes, tasks still running are cancelled, the blocking pool finishes the
+/// jobs it is running, and `run` returns.
 ///
 /// ```
 /// let answer = aio::run(async {
@@ -196,7 +244,8 @@ pub fn run<F: Future>(future: F) -> F::Output {
     Builder::from_env().run(future)
 }
 
-/// Cancels leftover tasks and uninstalls the loop, also when `run` unwinds from a panic.
+/// Cancels leftover tasks, stops the blocking pool and uninstalls the loop, also when `run`
+/// unwinds from a panic.
 struct ExitGuard(Rc<Core>);
 
 impl Drop for ExitGuard {
@@ -212,6 +261,9 @@ impl Drop for ExitGuard {
                 task.cancel();
             }
         }
+        // Their blocking jobs were abandoned with them: the workers skip those that have not
+        // started. Wait for the ones that are running (a thread cannot be stopped from outside).
+        self.0.pool.shutdown();
         CURRENT.with(|current| current.borrow_mut().take());
     }
 }
