@@ -29,6 +29,10 @@ pub trait Runtime {
     fn detach<T: Send + 'static>(handle: Self::Handle<T>);
     fn yield_now() -> impl Future<Output = ()> + Send;
     fn sleep(duration: Duration) -> impl Future<Output = ()> + Send;
+    /// Runs `f` on the runtime's blocking thread pool and awaits its result.
+    fn unblock<T: Send + 'static>(
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = T> + Send;
 }
 
 /// Our runtime, in real time (whatever `AIO_CLOCK` says).
@@ -64,6 +68,12 @@ impl Runtime for Aio {
 
     fn sleep(duration: Duration) -> impl Future<Output = ()> + Send {
         aio::sleep(duration)
+    }
+
+    fn unblock<T: Send + 'static>(
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = T> + Send {
+        aio::run_in_executor(f)
     }
 }
 
@@ -104,6 +114,10 @@ impl Runtime for Tokio {
 
     fn sleep(duration: Duration) -> impl Future<Output = ()> + Send {
         tokio::time::sleep(duration)
+    }
+
+    async fn unblock<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        tokio::task::spawn_blocking(f).await.expect("job failed")
     }
 }
 
@@ -154,5 +168,11 @@ impl Runtime for Smol {
 
     async fn sleep(duration: Duration) {
         async_io::Timer::after(duration).await;
+    }
+
+    fn unblock<T: Send + 'static>(
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = T> + Send {
+        blocking::unblock(f)
     }
 }

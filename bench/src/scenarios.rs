@@ -47,7 +47,7 @@ fn nanos_per(elapsed: Duration, ops: usize) -> f64 {
 pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "spawn",
-        "spawn 10,000 tasks that return at once, then await every handle",
+        "10,000 tasks spawned, then awaited; then 10,000 one at a time",
     ),
     (
         "yield",
@@ -65,6 +65,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "memory",
         "10,000 tasks asleep for an hour: bytes and allocations per task",
     ),
+    (
+        "blocking",
+        "a trivial job on the blocking pool, 2,000 times: submit to resume",
+    ),
 ];
 
 /// Runs scenario `name` once on runtime `R`.
@@ -75,6 +79,7 @@ pub fn run<R: Runtime>(name: &str) -> Vec<Metric> {
         "timers" => timers::<R>(),
         "wake" => wake_from_thread::<R>(),
         "memory" => sleeping_memory::<R>(),
+        "blocking" => blocking_round_trip::<R>(),
         other => panic!("no scenario named {other:?}"),
     }
 }
@@ -292,6 +297,44 @@ fn sleeping_memory<R: Runtime>() -> Vec<Metric> {
                 "allocations per sleeping task",
                 Unit::Count,
                 after.allocations_since(before) as f64 / N as f64,
+            ),
+        ]
+    })
+}
+
+/// A task hands a trivial job to the blocking pool and awaits it, over and over: the time from
+/// submitting the job to the task running again with its result (a worker thread wakes up,
+/// runs the job, and wakes the loop).
+fn blocking_round_trip<R: Runtime>() -> Vec<Metric> {
+    const ROUNDS: usize = 2_000;
+    const WARM_UP: usize = 20; // The first job starts the worker thread.
+    R::block_on(async {
+        let task = R::spawn(async {
+            let mut sum = 0;
+            for round in 0..WARM_UP {
+                sum += R::unblock(move || black_box(round)).await;
+            }
+            let started = Instant::now();
+            let before = counting::snapshot();
+            for round in 0..ROUNDS {
+                sum += R::unblock(move || black_box(round)).await;
+            }
+            let elapsed = started.elapsed();
+            let after = counting::snapshot();
+            black_box(sum);
+            (elapsed, after.allocations_since(before))
+        });
+        let (elapsed, allocations) = R::join(task).await;
+        vec![
+            metric(
+                "submit to resume",
+                Unit::Micros,
+                nanos_per(elapsed, ROUNDS) / 1e3,
+            ),
+            metric(
+                "allocations per job",
+                Unit::Count,
+                allocations as f64 / ROUNDS as f64,
             ),
         ]
     })
