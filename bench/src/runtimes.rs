@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_executor::LocalExecutor;
 
@@ -29,6 +29,7 @@ pub trait Runtime {
     fn detach<T: Send + 'static>(handle: Self::Handle<T>);
     fn yield_now() -> impl Future<Output = ()> + Send;
     fn sleep(duration: Duration) -> impl Future<Output = ()> + Send;
+    fn sleep_until(deadline: Instant) -> impl Future<Output = ()> + Send;
     /// Runs `f` on the runtime's blocking thread pool and awaits its result.
     fn unblock<T: Send + 'static>(
         f: impl FnOnce() -> T + Send + 'static,
@@ -68,6 +69,10 @@ impl Runtime for Aio {
 
     fn sleep(duration: Duration) -> impl Future<Output = ()> + Send {
         aio::sleep(duration)
+    }
+
+    fn sleep_until(deadline: Instant) -> impl Future<Output = ()> + Send {
+        aio::sleep_until(deadline) // In real time, aio's clock is `Instant::now()`.
     }
 
     fn unblock<T: Send + 'static>(
@@ -114,6 +119,10 @@ impl Runtime for Tokio {
 
     fn sleep(duration: Duration) -> impl Future<Output = ()> + Send {
         tokio::time::sleep(duration)
+    }
+
+    fn sleep_until(deadline: Instant) -> impl Future<Output = ()> + Send {
+        tokio::time::sleep_until(deadline.into())
     }
 
     async fn unblock<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -168,6 +177,10 @@ impl Runtime for Smol {
 
     async fn sleep(duration: Duration) {
         async_io::Timer::after(duration).await;
+    }
+
+    async fn sleep_until(deadline: Instant) {
+        async_io::Timer::at(deadline).await;
     }
 
     fn unblock<T: Send + 'static>(

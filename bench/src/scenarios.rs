@@ -171,8 +171,8 @@ fn yield_ping_pong<R: Runtime>() -> Vec<Metric> {
     })
 }
 
-/// N concurrent sleeps of 1 to 10 ms. The loop should take about 10 ms in all and spend little
-/// CPU: it sleeps in the kernel between deadlines.
+/// N concurrent sleeps of 1 to 10 ms, all counted from the same start. The loop should take
+/// about 10 ms in all and spend little CPU: it sleeps in the kernel between deadlines.
 fn timers<R: Runtime>() -> Vec<Metric> {
     const N: usize = 10_000;
     R::block_on(async {
@@ -182,9 +182,10 @@ fn timers<R: Runtime>() -> Vec<Metric> {
         let cpu = process_cpu();
         let before = counting::snapshot();
         for i in 0..N {
-            let millis = 1 + (i % 10) as u64;
+            // Deadlines count from `started`, so the time spawning takes is not added on.
+            let deadline = started + Duration::from_millis(1 + (i % 10) as u64);
             handles.push(R::spawn(async move {
-                R::sleep(Duration::from_millis(millis)).await;
+                R::sleep_until(deadline).await;
             }));
         }
         for handle in handles.drain(..) {
