@@ -92,12 +92,6 @@ impl Reactor {
         count
     }
 
-    /// True if any socket is registered. Without one, the poller has nothing to report but a
-    /// `notify()`, which only matters while the loop is parked.
-    pub(crate) fn has_sources(&self) -> bool {
-        self.sources.borrow().len() > self.free.borrow().len()
-    }
-
     /// True if some task waits on some socket (virtual time then listens before it jumps).
     pub(crate) fn has_waiters(&self) -> bool {
         self.sources
@@ -125,6 +119,12 @@ impl Reactor {
                 self.free.borrow_mut().push(key);
             }
         }
+    }
+
+    /// True if any socket is registered. Without one, the poller has nothing to report but a
+    /// `notify()`, which only matters while the loop is parked.
+    pub(crate) fn has_sources(&self) -> bool {
+        self.sources.borrow().len() > self.free.borrow().len()
     }
 }
 
