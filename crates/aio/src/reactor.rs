@@ -147,6 +147,12 @@ impl Reactor {
             }
         }
     }
+
+    /// True if any socket is registered. Without one, the poller has nothing to report but a
+    /// `notify()`, which only matters while the loop is parked.
+    pub(crate) fn has_sources(&self) -> bool {
+        self.sources.borrow().len() > self.free.borrow().len()
+    }
 }
 
 // ANCHOR: source

@@ -108,6 +108,12 @@ impl TaskWaker {
         })
     }
 
+    /// Makes this waker, which nothing else holds, the waker of the new task `id`.
+    pub(crate) fn reuse(&mut self, id: TaskId) {
+        self.id = id;
+        *self.scheduled.get_mut() = false;
+    }
+
     /// Called by the loop just before polling the task, so that a wake during the poll
     /// queues the task again.
     pub(crate) fn clear_scheduled(&self) {

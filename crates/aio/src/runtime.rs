@@ -34,7 +34,8 @@ const MAIN: TaskId = u64::MAX;
 /// At most this many tasks are polled in one turn, so timers and sockets are not starved.
 const BUDGET: usize = 256;
 
-/// While tasks keep being ready, still check sockets (without blocking) every this many turns.
+/// While tasks keep being ready, still check sockets (without blocking) every this many turns,
+/// if any socket is registered.
 const IO_INTERVAL: u64 = 61;
 
 /// In virtual time, how long to listen to sockets that tasks wait on before jumping the clock.
@@ -332,7 +333,9 @@ impl Core {
             // 3. Sleep in the poller only when nothing is ready.
             if self.queue.is_empty() {
                 self.park();
-            } else if self.turns.get() % IO_INTERVAL == 0 {
+            } else if self.turns.get() % IO_INTERVAL == 0 && self.reactor.has_sources() {
+                // Busy, but sockets must not starve: look at them without blocking. With no
+                // socket registered there is nothing to look at, and no system call to make.
                 self.poll_io(Some(Duration::ZERO));
             }
         }

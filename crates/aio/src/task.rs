@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use crate::run_queue::{TaskId, TaskWaker};
+use crate::run_queue::{Shared, TaskId, TaskWaker};
 use crate::runtime;
 
 /// Why a task produced no output: it was cancelled, or it panicked.
@@ -100,10 +100,6 @@ impl std::error::Error for TaskError {}
 /// What every task has, whatever its future's type.
 pub(crate) struct Header {
     pub(crate) id: TaskId,
-    /// The task's waker state; the loop clears its "scheduled" flag before each poll.
-    pub(crate) task_waker: Arc<TaskWaker>,
-    /// The same waker as a `std::task::Waker`, made once so that a poll clones nothing.
-    waker: Waker,
     /// The name given at spawn, for debug messages.
     pub(crate) name: Option<String>,
     /// Where `spawn` was called, for debug messages.
@@ -139,7 +135,16 @@ impl Header {
 
 // ANCHOR: stages
 enum Stage<F: Future> {
-    Running(Pin<Box<F>>),
+    /// The future, and the waker it is polled with. The waker lives here rather than in the
+    /// header so that it goes when the future goes: the task table can then hand it to the
+    /// next task spawned into the same slot (see `TaskTable::vacant`).
+    Running {
+        future: Pin<Box<F>>,
+        /// The task's waker state; its "scheduled" flag is cleared before each poll.
+        task_waker: Arc<TaskWaker>,
+        /// The same waker as a `std::task::Waker`, made once so that a poll clones nothing.
+        waker: Waker,
+    },
     Finished(Result<F::Output, TaskError>),
     Taken,
 }
@@ -189,15 +194,20 @@ impl<F: Future> TaskCell<F> {
 // ANCHOR: run
 impl<F: Future> Runnable for TaskCell<F> {
     fn run(&self, debug: Option<std::time::Duration>) -> bool {
-        self.header.task_waker.clear_scheduled();
         let polled = {
             let Ok(mut stage) = self.stage.try_borrow_mut() else {
                 return false;
             };
-            let Stage::Running(future) = &mut *stage else {
+            let Stage::Running {
+                future,
+                task_waker,
+                waker,
+            } = &mut *stage
+            else {
                 return true; // A stale wake of a finished task.
             };
-            let mut cx = Context::from_waker(&self.header.waker);
+            task_waker.clear_scheduled();
+            let mut cx = Context::from_waker(waker);
             let started = debug.map(|_| Instant::now());
             let polled = panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx)));
             if let (Some(threshold), Some(started)) = (debug, started) {
@@ -248,7 +258,7 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
         match mem::replace(&mut *stage, Stage::Taken) {
             Stage::Finished(outcome) => Poll::Ready(outcome),
             Stage::Taken => panic!("a `Task` was polled again after it returned its output"),
-            Stage::Running(_) => unreachable!("a finished task still holds its future"),
+            Stage::Running { .. } => unreachable!("a finished task still holds its future"),
         }
     }
     // ANCHOR_END: join
@@ -395,20 +405,21 @@ where
     let location = Location::caller();
     runtime::with_core("aio::spawn", |core| {
         let mut tasks = core.tasks.borrow_mut();
-        let id = tasks.vacant_id();
-        let task_waker = TaskWaker::new(id, &core.queue.shared);
+        let (id, task_waker) = tasks.vacant(&core.queue.shared);
         let cell = Rc::new(TaskCell {
             header: Header {
                 id,
-                waker: task_waker.waker(),
-                task_waker: task_waker.clone(),
                 name,
                 location,
                 join_waker: Cell::new(None),
                 cancel_requested: Cell::new(false),
                 finished: Cell::new(false),
             },
-            stage: RefCell::new(Stage::Running(Box::pin(future))),
+            stage: RefCell::new(Stage::Running {
+                future: Box::pin(future),
+                waker: task_waker.waker(),
+                task_waker: task_waker.clone(),
+            }),
         });
         tasks.insert(id, cell.clone());
         drop(tasks);
@@ -437,12 +448,15 @@ pub(crate) struct TaskTable {
 struct Slot {
     generation: u32,
     task: Option<Rc<dyn Runnable>>,
+    /// The waker of the slot's last task. It stays when the task leaves, and the next task in
+    /// the slot takes it over if nothing else holds it any more: one allocation less per spawn.
+    waker: Option<Arc<TaskWaker>>,
 }
 // ANCHOR_END: table
 
 impl TaskTable {
-    /// The id the next inserted task will have. Call `insert` with it right away.
-    pub(crate) fn vacant_id(&mut self) -> TaskId {
+    /// The id and the waker the next inserted task will have. Call `insert` with them right away.
+    pub(crate) fn vacant(&mut self, shared: &Arc<Shared>) -> (TaskId, Arc<TaskWaker>) {
         let index = match self.free.last() {
             Some(&index) => index,
             None => {
@@ -451,11 +465,20 @@ impl TaskTable {
                 (self.slots.len() - 1) as u32
             }
         };
-        (u64::from(self.slots[index as usize].generation) << 32) | u64::from(index)
+        let slot = &mut self.slots[index as usize];
+        let id = (u64::from(slot.generation) << 32) | u64::from(index);
+        // `get_mut` succeeds only if no clone of the old waker is left anywhere (in a timer, a
+        // socket, another thread): then no late wake for the old task can reach the new one.
+        match slot.waker.as_mut().and_then(Arc::get_mut) {
+            Some(waker) => waker.reuse(id),
+            None => slot.waker = Some(TaskWaker::new(id, shared)),
+        }
+        let waker = slot.waker.clone().expect("the slot has a waker now");
+        (id, waker)
     }
 
     pub(crate) fn insert(&mut self, id: TaskId, task: Rc<dyn Runnable>) {
-        let index = self.free.pop().expect("vacant_id reserves a slot");
+        let index = self.free.pop().expect("vacant reserves a slot");
         debug_assert_eq!(u64::from(index), id & 0xffff_ffff);
         self.slots[index as usize].task = Some(task);
         self.len += 1;
