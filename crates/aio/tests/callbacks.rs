@@ -1,15 +1,11 @@
 //! `call_soon` and `call_later`: callbacks run on the loop in order, and a `Handle` cancels them.
 
 use std::cell::RefCell;
-use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
-fn virtual_run<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
+mod common;
+use common::run_virtual as virtual_run;
 
 type Log = Rc<RefCell<Vec<String>>>;
 

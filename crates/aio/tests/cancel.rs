@@ -4,17 +4,9 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
-use std::time::Duration;
 
-fn run_virtual<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
+mod common;
+use common::{ms, run_virtual};
 
 /// Records "cleanup" in a log when dropped: the finally-like pattern.
 struct Cleanup(Rc<RefCell<Vec<String>>>);

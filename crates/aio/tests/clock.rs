@@ -2,15 +2,11 @@
 //! tasks compute, and is exact; real time is the wall clock.
 
 use std::cell::Cell;
-use std::future::Future;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-fn virtual_run<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
+mod common;
+use common::run_virtual as virtual_run;
 
 #[test]
 fn the_virtual_clock_jumps_only_when_nothing_else_is_ready() {

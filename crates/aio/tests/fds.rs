@@ -4,9 +4,8 @@
 
 use std::time::Duration;
 
-fn run<F: std::future::Future>(f: F) -> F::Output {
-    aio::Builder::new().clock(aio::ClockKind::Virtual).run(f)
-}
+mod common;
+use common::run_virtual as run;
 
 fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()

@@ -4,29 +4,12 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
-use std::time::Duration;
 
-fn run_virtual<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
+mod common;
+use common::{ms, run_virtual, DropFlag};
 
 /// Futures of different types, boxed so that they fit in one list.
 type BoxedFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + 'a>>;
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Sets its flag when dropped: shows when a future was cancelled.
-struct DropFlag(Rc<Cell<bool>>);
-
-impl Drop for DropFlag {
-    fn drop(&mut self) {
-        self.0.set(true);
-    }
-}
 
 #[test]
 fn outputs_come_in_argument_order_whatever_the_completion_order() {

@@ -3,11 +3,10 @@
 use std::io;
 use std::net::Shutdown;
 
-use futures::io::{AsyncReadExt, AsyncWriteExt};
+mod common;
+use common::run_virtual as run;
 
-fn run<F: std::future::Future>(f: F) -> F::Output {
-    aio::Builder::new().clock(aio::ClockKind::Virtual).run(f)
-}
+use futures::io::{AsyncReadExt, AsyncWriteExt};
 
 #[test]
 fn connect_accept_and_talk_through_async_read_and_write() {

@@ -1,17 +1,13 @@
 //! `Promise`: set once, awaited by many; misuse is refused clearly.
 
 use std::cell::Cell;
-use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
-use aio::Promise;
+mod common;
+use common::run_virtual as virtual_run;
 
-fn virtual_run<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
+use aio::Promise;
 
 #[test]
 fn set_result_wakes_every_awaiter_once() {

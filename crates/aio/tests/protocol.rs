@@ -5,9 +5,8 @@ use std::io;
 use std::rc::Rc;
 use std::time::Duration;
 
-fn run<F: std::future::Future>(f: F) -> F::Output {
-    aio::Builder::new().clock(aio::ClockKind::Virtual).run(f)
-}
+mod common;
+use common::run_virtual as run;
 
 type Log = Rc<RefCell<Vec<String>>>;
 

@@ -3,10 +3,8 @@
 use std::io;
 use std::time::Duration;
 
-/// Runs `f` on a virtual-time loop (no test waits in real time for a timer).
-fn run<F: std::future::Future>(f: F) -> F::Output {
-    aio::Builder::new().clock(aio::ClockKind::Virtual).run(f)
-}
+mod common;
+use common::run_virtual as run;
 
 /// An echo server in the asyncio way: read until EOF, write back, drain, close.
 async fn echo_server() -> aio::Server {

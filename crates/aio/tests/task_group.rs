@@ -2,19 +2,11 @@
 //! dropping the group cancels what still runs. No task outlives its group.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-fn run_virtual<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
+mod common;
+use common::{ms, run_virtual};
 
 /// Records, when dropped, the loop time at which it was dropped.
 struct DroppedAt(Rc<Cell<Option<Instant>>>);

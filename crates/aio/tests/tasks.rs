@@ -9,20 +9,8 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-fn virtual_run<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
-
-/// Sets its flag when dropped: shows when a task's future is destroyed.
-struct DropGuard(Rc<Cell<bool>>);
-
-impl Drop for DropGuard {
-    fn drop(&mut self) {
-        self.0.set(true);
-    }
-}
+mod common;
+use common::{run_virtual as virtual_run, DropFlag as DropGuard};
 
 /// A future that counts its polls and never completes.
 struct CountPolls(Rc<Cell<u32>>);

@@ -2,28 +2,10 @@
 //! future already dropped.
 
 use std::cell::Cell;
-use std::future::Future;
 use std::rc::Rc;
-use std::time::Duration;
 
-fn run_virtual<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Sets its flag when dropped: shows when a future was cancelled.
-struct DropFlag(Rc<Cell<bool>>);
-
-impl Drop for DropFlag {
-    fn drop(&mut self) {
-        self.0.set(true);
-    }
-}
+mod common;
+use common::{ms, run_virtual, DropFlag};
 
 #[test]
 fn a_future_that_finishes_in_time_gives_its_output() {

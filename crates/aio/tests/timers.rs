@@ -2,15 +2,11 @@
 //! them share the loop's one thread; a `Sleep` starts its clock when first polled.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-fn virtual_run<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
+mod common;
+use common::run_virtual as virtual_run;
 
 #[test]
 fn timers_fire_in_deadline_order_and_never_early() {

@@ -1,20 +1,10 @@
 //! `wait`: `(done, pending)` by `ReturnWhen`, with an optional timeout; pending tasks keep
 //! running and can still be awaited or cancelled.
 
-use std::future::Future;
-use std::time::Duration;
+mod common;
+use common::{ms, run_virtual};
 
 use aio::{ReturnWhen, Task};
-
-fn run_virtual<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
 
 /// A task that sleeps `n` ms, then returns `n`, or `Err` if `fail` is set.
 fn job(n: u64, fail: bool) -> Task<Result<u64, String>> {

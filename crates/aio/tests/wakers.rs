@@ -10,11 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-fn virtual_run<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
+mod common;
+use common::run_virtual as virtual_run;
 
 /// What the test and its probe future share.
 #[derive(Default)]

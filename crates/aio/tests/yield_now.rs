@@ -2,14 +2,10 @@
 //! turn, then continues.
 
 use std::cell::RefCell;
-use std::future::Future;
 use std::rc::Rc;
 
-fn virtual_run<F: Future>(future: F) -> F::Output {
-    aio::Builder::new()
-        .clock(aio::ClockKind::Virtual)
-        .run(future)
-}
+mod common;
+use common::run_virtual as virtual_run;
 
 #[test]
 fn two_yielding_tasks_interleave_step_by_step() {
