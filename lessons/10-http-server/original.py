@@ -84,7 +84,6 @@ async def read_request(reader, buf):
             if end < 0 or end + 4 > HEAD_LIMIT:
                 return ("refused", error(431))
             parsed = parse_head(bytes(buf[:end]))
-            del buf[:end + 4]
             if isinstance(parsed, int):
                 return ("refused", error(parsed))
             method, target, version, headers = parsed
@@ -93,12 +92,14 @@ async def read_request(reader, buf):
                 return ("refused", error(400))
             if int(lengths[0]) > BODY_LIMIT:
                 return ("refused", response(413, "Content Too Large\n", close=True))
-            while len(buf) < int(lengths[0]):
+            # The head stays in buf until the body is in: a timeout then is "midway".
+            request_end = end + 4 + int(lengths[0])
+            while len(buf) < request_end:
                 data = await reader.read(4096)
                 if not data:
                     return ("closed",)
                 buf += data
-            del buf[:int(lengths[0])]
+            del buf[:request_end]
             return ("request", method, target, version, headers)
     except TimeoutError:
         return ("timed out", len(buf) > 0)

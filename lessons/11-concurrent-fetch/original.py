@@ -76,8 +76,7 @@ async def main():
     print(f"One after another: {loop.time() - start:.1f}s\n")
 
     start = loop.time()
-    tasks = [asyncio.create_task(fetch_page(port, url)) for url in URLS]
-    pages = await asyncio.gather(*tasks)
+    pages = await asyncio.gather(*(fetch_page(port, url) for url in URLS))
     print(f"At once: {loop.time() - start:.1f}s")
     titles = ", ".join(f'"{title(page)}"' for page in pages)
     print(f"Titles, in the order asked: [{titles}]")

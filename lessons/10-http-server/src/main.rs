@@ -7,12 +7,9 @@
 //! `cargo run -p lesson-10` starts the server on a free port and runs scripted clients against
 //! it; `cargo run -p lesson-10 -- --serve [--port N]` keeps it running for curl and a browser.
 
-use std::future::Future;
-use std::pin::pin;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aio::{StreamReader, StreamWriter};
-use futures::future::{select, Either};
 use http_lite::{parse_request, parse_response, Request, Response};
 
 // ANCHOR: limits
@@ -27,53 +24,43 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const LINGER: Duration = Duration::from_secs(2);
 // ANCHOR_END: limits
 
-// ANCHOR: before
-/// Runs `future` until `deadline`. `None` if the deadline came first: then the future is
-/// dropped, which cancels it (a read in progress just stops).
-async fn before<F: Future>(deadline: Instant, future: F) -> Option<F::Output> {
-    match select(pin!(future), pin!(aio::sleep_until(deadline))).await {
-        Either::Left((output, _sleep)) => Some(output),
-        Either::Right(((), _future)) => None,
-    }
-}
-// ANCHOR_END: before
-
 /// What waiting for the next request on a connection gave.
 enum Incoming {
     /// A whole request (its body, if any, read and dropped).
     Request(Request),
     /// Not a request the server will serve: send this answer (it says `Connection: close`).
     Refused(Response),
-    /// The deadline passed. `midway`: part of a request had arrived.
+    /// `REQUEST_TIMEOUT` passed. `midway`: part of a request had arrived.
     TimedOut { midway: bool },
     /// The client closed the connection (or it broke).
     Closed,
 }
 
 // ANCHOR: read_request
-/// Reads the next request on the connection. `buf` holds bytes read but not used yet: a
-/// client may send its next request (pipelining) before it has read the last response.
+/// Reads the next request on the connection, giving the client `REQUEST_TIMEOUT` for all of
+/// it. `buf` holds bytes read but not used yet: a client may send its next request
+/// (pipelining) before it has read the last response.
 async fn read_request(reader: &mut StreamReader, buf: &mut Vec<u8>) -> Incoming {
-    let deadline = aio::now() + REQUEST_TIMEOUT;
+    match aio::timeout(REQUEST_TIMEOUT, read_whole_request(reader, buf)).await {
+        Ok(incoming) => incoming,
+        // Time is up: the read in progress was dropped (cancelled); `buf` has what came.
+        Err(_elapsed) => Incoming::TimedOut {
+            midway: !buf.is_empty(),
+        },
+    }
+}
+
+/// Reads until `buf` starts with a whole request, then takes the request out of `buf`.
+async fn read_whole_request(reader: &mut StreamReader, buf: &mut Vec<u8>) -> Incoming {
     // 1. The head: parse what we have; read more only while the parser asks for more.
-    let request = loop {
+    let (request, head_len) = loop {
         match parse_request(buf, HEAD_LIMIT) {
-            Ok(Some((request, head_len))) => {
-                buf.drain(..head_len);
-                break request;
-            }
+            Ok(Some(parsed)) => break parsed,
             Ok(None) => {}
             Err(error) => return Incoming::Refused(Response::error(&error)),
         }
-        match before(deadline, reader.read(4096)).await {
-            None => {
-                return Incoming::TimedOut {
-                    midway: !buf.is_empty(),
-                }
-            }
-            Some(Ok(bytes)) if !bytes.is_empty() => buf.extend_from_slice(&bytes),
-            // EOF or a reset: the client is gone.
-            Some(_) => return Incoming::Closed,
+        if !read_more(reader, buf).await {
+            return Incoming::Closed;
         }
     };
     // 2. The body, exactly `Content-Length` bytes. This server has no use for it, but it
@@ -81,16 +68,26 @@ async fn read_request(reader: &mut StreamReader, buf: &mut Vec<u8>) -> Incoming 
     if request.content_length > BODY_LIMIT {
         return Incoming::Refused(Response::text(413, "Content Too Large\n").close());
     }
-    let body_len = request.content_length as usize;
-    while buf.len() < body_len {
-        match before(deadline, reader.read(4096)).await {
-            None => return Incoming::TimedOut { midway: true },
-            Some(Ok(bytes)) if !bytes.is_empty() => buf.extend_from_slice(&bytes),
-            Some(_) => return Incoming::Closed,
+    let end = head_len + request.content_length as usize;
+    while buf.len() < end {
+        if !read_more(reader, buf).await {
+            return Incoming::Closed;
         }
     }
-    buf.drain(..body_len);
+    buf.drain(..end);
     Incoming::Request(request)
+}
+
+/// Adds what the client sends next to `buf`. False at end of file or on an error (a reset):
+/// the client is gone.
+async fn read_more(reader: &mut StreamReader, buf: &mut Vec<u8>) -> bool {
+    match reader.read(4096).await {
+        Ok(bytes) if !bytes.is_empty() => {
+            buf.extend_from_slice(&bytes);
+            true
+        }
+        _ => false,
+    }
 }
 // ANCHOR_END: read_request
 
@@ -142,8 +139,8 @@ async fn handle(mut reader: StreamReader, writer: StreamWriter) {
             response.to_bytes()
         });
         // A client that stops reading must not hold the server's buffer forever.
-        let sent = before(aio::now() + REQUEST_TIMEOUT, writer.drain()).await;
-        if response.closes() || !matches!(sent, Some(Ok(()))) {
+        let sent = aio::timeout(REQUEST_TIMEOUT, writer.drain()).await;
+        if response.closes() || !matches!(sent, Ok(Ok(()))) {
             break;
         }
     }
@@ -154,22 +151,22 @@ async fn handle(mut reader: StreamReader, writer: StreamWriter) {
 // ANCHOR: close_gently
 /// Closes a connection without losing the last response.
 ///
-/// Closing a socket that still has unread bytes from the client makes the kernel send a reset
-/// (RST), and a reset can throw away the response before the client reads it. So: send FIN
-/// (no more bytes from us), read and drop what the client still sends until it closes too, or
-/// until `LINGER` has passed, then close.
+/// Closing a socket that still has unread bytes from the client (the rest of an oversized
+/// head, a pipelined request) makes the kernel send a reset (RST), and a reset may make the
+/// client's system throw the response away before the client reads it (HTTP/1.1 calls for
+/// this "lingering close", RFC 9112, 9.6). So: send FIN (no more bytes from us), read and
+/// drop what the client still sends until it closes too, for at most `LINGER`, then close.
 async fn close_gently(reader: &mut StreamReader, writer: &StreamWriter) {
     writer.write_eof();
-    let deadline = aio::now() + LINGER;
-    while let Some(Ok(bytes)) = before(deadline, reader.read(4096)).await {
-        if bytes.is_empty() {
-            break;
-        }
-    }
+    let discard_until_eof = async {
+        // An empty read is the end of file; an error ends it too.
+        while !reader.read(4096).await.unwrap_or_default().is_empty() {}
+    };
+    let _ = aio::timeout(LINGER, discard_until_eof).await;
     writer.close();
-    // Closing sends what is still buffered first. A client that reads nothing would make
-    // that wait forever, so wait at most `LINGER` more.
-    before(aio::now() + LINGER, writer.wait_closed()).await;
+    // Closing sends what is still buffered first: a client that reads nothing would make
+    // that wait forever.
+    let _ = aio::timeout(LINGER, writer.wait_closed()).await;
 }
 // ANCHOR_END: close_gently
 

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use aio::{ClockKind, StreamReader, StreamWriter};
-use futures::future::{select, Either};
 
 /// The seed's handler: read everything until EOF, then answer.
 async fn seed_handler(mut reader: StreamReader, writer: StreamWriter) {
@@ -31,12 +30,8 @@ async fn first_response_byte(addr: std::net::SocketAddr, half_close: bool) -> Op
     if half_close {
         writer.write_eof();
     }
-    let read = std::pin::pin!(reader.read(1));
-    let minute = std::pin::pin!(aio::sleep(Duration::from_secs(60)));
-    match select(read, minute).await {
-        Either::Left((bytes, _)) => Some(bytes.unwrap()),
-        Either::Right(_) => None,
-    }
+    let first = aio::timeout(Duration::from_secs(60), reader.read(1)).await;
+    first.ok().map(|bytes| bytes.unwrap())
 }
 
 #[test]

@@ -132,3 +132,21 @@ fn leaving_abruptly_or_sending_garbage_ends_only_that_client() {
     alice.send("/quit");
     assert_eq!(alice.line(), "", "the server closed alice's connection");
 }
+
+#[test]
+fn a_flooding_client_does_not_stop_the_server() {
+    let served = Served::start();
+    let mut alice = Nc::join(&served, "alice");
+    let flood = Nc::join(&served, "flood");
+    assert_eq!(alice.line(), "* flood joined");
+    let mut sender = flood.stream.try_clone().unwrap();
+    std::thread::spawn(move || {
+        // Sends until the server goes away at the end of the test.
+        let batch = "hello\n".repeat(10_000);
+        while sender.write_all(batch.as_bytes()).is_ok() {}
+    });
+    // The server is busy with the flood once alice hears it.
+    assert_eq!(alice.line(), "<flood> hello");
+    // It still takes a new connection and greets it: the flood's task lets others run.
+    let _newcomer = Nc::connect(&served);
+}
