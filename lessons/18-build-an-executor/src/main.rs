@@ -362,6 +362,8 @@ mod mini {
         }
 
         // ANCHOR: turn
+        /// Step 1's `block_on`, where the one flag has become a queue of ids: turns the loop
+        /// until the main future is ready.
         fn block_on<F: Future>(&self, future: F) -> F::Output {
             let mut future = pin!(future);
             let main_waker = Arc::new(TaskWaker {
@@ -434,7 +436,8 @@ mod mini {
             self.count(|s| s.waits += 1);
             let cond = &self.queue.cond;
             match (next, &self.clock) {
-                // No timer: only another thread can wake us.
+                // No timer: only another thread can wake us (if none will, we sleep forever,
+                // as asyncio would: a program that awaits what nobody will do hangs).
                 (None, _) => drop(cond.wait_while(ready, |r| r.is_empty()).unwrap()),
                 // Real time: the kernel wakes the thread at the deadline (or at a wake).
                 (Some(deadline), Clock::Real(start)) => {
