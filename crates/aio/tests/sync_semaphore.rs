@@ -136,7 +136,10 @@ fn a_permit_handed_to_a_cancelled_waiter_passes_on() {
         aio::yield_now().await; // Both are in line: b first.
         drop(held); // The permit is handed to b ...
         b.cancel(); // ... which is cancelled before it runs.
-        c.await.unwrap();
+        aio::timeout(ms(100), c)
+            .await
+            .expect("the permit handed to b was lost: c never got it")
+            .unwrap();
         assert_eq!(*got.borrow(), ["c"]);
         assert!(b.await.unwrap_err().is_cancelled());
         assert_eq!(limit.available_permits(), 1, "the permit was lost");
