@@ -51,3 +51,39 @@ fn the_comparison_notices_a_different_event() {
     assert_eq!(events_by_instant(a), events_by_instant(b));
     assert_ne!(events_by_instant(a), events_by_instant(c));
 }
+
+/// What the chapter says of asyncio: a woken `put` retries when it runs, so a `put_nowait`
+/// that comes first takes the room. (aio hands the room over: see
+/// `putters_are_served_in_arrival_order_and_newcomers_wait` in `crates/aio/tests/sync_queue.rs`.)
+#[test]
+fn in_asyncio_a_newcomer_can_take_the_room_a_waiting_putter_was_woken_for() {
+    let script = "\
+import asyncio
+async def main():
+    q = asyncio.Queue(1)
+    q.put_nowait('old')
+    waiting = asyncio.create_task(q.put('waiting'))
+    await asyncio.sleep(0)
+    q.get_nowait()
+    try:
+        q.put_nowait('newcomer')
+        print('newcomer first')
+    except asyncio.QueueFull:
+        print('QueueFull')
+    waiting.cancel()
+asyncio.run(main())
+";
+    let output = match std::process::Command::new("python3")
+        .args(["-c", script])
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("python3 not found: skipping");
+            return;
+        }
+        Err(e) => panic!("could not start python3: {e}"),
+    };
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), "newcomer first\n");
+}

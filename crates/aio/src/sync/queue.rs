@@ -87,6 +87,7 @@ impl<T> Inner<T> {
         self.items.len() - self.reserved
     }
 
+    // ANCHOR: handoff
     /// Adds an item (there is room), and promises it to the first getter if one waits.
     fn push_item(&mut self, item: T, wakers: &mut Vec<Waker>) {
         self.items.push_back(item);
@@ -107,6 +108,7 @@ impl<T> Inner<T> {
         }
         item
     }
+    // ANCHOR_END: handoff
 }
 
 /// The error of [`Queue::put_nowait`] on a full queue; it gives the item back.

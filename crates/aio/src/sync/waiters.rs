@@ -28,13 +28,13 @@
 //! Wakers are woken only after the primitive's `RefCell` borrow ends: waking may run code that
 //! touches the same primitive.
 
-// ANCHOR: waiter
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
 use std::task::Waker;
 
+// ANCHOR: waiter
 /// One suspended future's place in a [`WaitList`], shared between the list and the future.
 pub(crate) struct Waiter<V> {
     /// The waker to call when it is this waiter's turn; refreshed on every poll, taken when
