@@ -62,7 +62,10 @@ fn a_waiter_woken_by_set_returns_even_if_cleared_before_it_runs() {
         assert!(poll!(&mut waiter).is_pending());
         event.set();
         event.clear();
-        assert!(poll!(&mut waiter).is_ready(), "the wakeup was lost by clear");
+        assert!(
+            poll!(&mut waiter).is_ready(),
+            "the wakeup was lost by clear"
+        );
     });
 }
 

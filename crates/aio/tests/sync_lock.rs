@@ -37,7 +37,10 @@ fn without_a_lock_an_update_across_an_await_is_lost() {
         let value = *balance.borrow();
         value
     });
-    assert_eq!(balance, 50, "the race is expected: the 30 withdrawn first is lost");
+    assert_eq!(
+        balance, 50,
+        "the race is expected: the 30 withdrawn first is lost"
+    );
 }
 
 #[test]
@@ -53,7 +56,11 @@ fn with_the_lock_both_updates_count_and_take_turns() {
         (value, aio::now() - start)
     });
     assert_eq!(balance, 20);
-    assert_eq!(elapsed, ms(20), "the critical sections ran one after the other");
+    assert_eq!(
+        elapsed,
+        ms(20),
+        "the critical sections ran one after the other"
+    );
 }
 
 #[test]

@@ -55,7 +55,8 @@ fn a_fast_producer_waits_for_a_slow_consumer() {
                 loop {
                     let n: u32 = queue.get().await;
                     aio::sleep(ms(100)).await; // Slow work.
-                    log.borrow_mut().push(format!("done {n} at {:?}", aio::now() - start));
+                    log.borrow_mut()
+                        .push(format!("done {n} at {:?}", aio::now() - start));
                     queue.task_done();
                 }
             })
@@ -66,7 +67,8 @@ fn a_fast_producer_waits_for_a_slow_consumer() {
                 .push(format!("put {n} at {:?}", aio::now() - start));
         }
         queue.join().await;
-        log.borrow_mut().push(format!("joined at {:?}", aio::now() - start));
+        log.borrow_mut()
+            .push(format!("joined at {:?}", aio::now() - start));
         consumer.cancel();
         let log = log.borrow().clone();
         log
@@ -95,14 +97,20 @@ fn a_fast_producer_waits_for_a_slow_consumer() {
 fn join_waits_for_task_done_not_for_get() {
     run_virtual(async {
         let queue = Queue::unbounded();
-        assert!(poll!(queue.join()).is_ready(), "nothing put: nothing to wait for");
+        assert!(
+            poll!(queue.join()).is_ready(),
+            "nothing put: nothing to wait for"
+        );
         queue.put_nowait(1).unwrap();
         queue.put_nowait(2).unwrap();
         let mut join = pin!(queue.join());
         assert!(poll!(&mut join).is_pending());
         queue.get_nowait().unwrap();
         queue.get_nowait().unwrap();
-        assert!(poll!(&mut join).is_pending(), "join returned before task_done");
+        assert!(
+            poll!(&mut join).is_pending(),
+            "join returned before task_done"
+        );
         queue.task_done();
         assert_eq!(queue.unfinished(), 1);
         assert!(poll!(&mut join).is_pending());
@@ -131,7 +139,11 @@ fn getters_are_served_in_arrival_order_and_newcomers_wait() {
         assert!(poll!(&mut first).is_pending());
         assert!(poll!(&mut second).is_pending());
         queue.put_nowait("a").unwrap(); // Promised to `first`.
-        assert_eq!(queue.get_nowait(), Err(QueueEmpty), "a newcomer took first's item");
+        assert_eq!(
+            queue.get_nowait(),
+            Err(QueueEmpty),
+            "a newcomer took first's item"
+        );
         queue.put_nowait("b").unwrap(); // Promised to `second`.
         assert_eq!(poll!(&mut first), Poll::Ready("a"));
         assert_eq!(poll!(&mut second), Poll::Ready("b"));
@@ -148,7 +160,11 @@ fn putters_are_served_in_arrival_order_and_newcomers_wait() {
         assert!(poll!(&mut first).is_pending());
         assert!(poll!(&mut second).is_pending());
         assert_eq!(queue.get_nowait(), Ok(0)); // Room: first's item moves in at once.
-        assert_eq!(queue.put_nowait(9), Err(QueueFull(9)), "a newcomer barged in");
+        assert_eq!(
+            queue.put_nowait(9),
+            Err(QueueFull(9)),
+            "a newcomer barged in"
+        );
         assert_eq!(queue.get_nowait(), Ok(1));
         assert_eq!(queue.get_nowait(), Ok(2));
         assert!(poll!(&mut first).is_ready());

@@ -16,9 +16,7 @@ fn events_by_instant(output: &str) -> Vec<String> {
     let mut group: Vec<String> = Vec::new();
     let mut stamp = None;
     for line in output.lines() {
-        let this = line
-            .split_once("s  ")
-            .map(|(stamp, _)| stamp.to_string());
+        let this = line.split_once("s  ").map(|(stamp, _)| stamp.to_string());
         if this != stamp || this.is_none() {
             group.sort();
             lines.append(&mut group);
@@ -85,5 +83,8 @@ asyncio.run(main())
         Err(e) => panic!("could not start python3: {e}"),
     };
     assert!(output.status.success(), "{output:?}");
-    assert_eq!(String::from_utf8(output.stdout).unwrap(), "newcomer first\n");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "newcomer first\n"
+    );
 }

@@ -118,7 +118,10 @@ async fn pipeline(pace: Pace) -> (Log, Vec<String>) {
     reader.await.unwrap();
     transformer.await.unwrap();
     let written = writer.await.unwrap();
-    let log = Rc::try_unwrap(log).ok().expect("the stages have ended").into_inner();
+    let log = Rc::try_unwrap(log)
+        .ok()
+        .expect("the stages have ended")
+        .into_inner();
     (log, written)
 }
 // ANCHOR_END: run
@@ -139,7 +142,10 @@ fn summary(pace: Pace, log: &Log) {
     ];
     let (slowest, _) = stages.iter().max_by_key(|(_, d)| *d).unwrap();
     println!("done in {}", secs(writes[LINES - 1]));
-    println!("once full, one line every {} = the slowest stage ({slowest})", secs(interval));
+    println!(
+        "once full, one line every {} = the slowest stage ({slowest})",
+        secs(interval)
+    );
 }
 
 // ANCHOR: main
@@ -153,12 +159,22 @@ fn main() {
     println!("read 0.05s, transform 0.10s, write 0.30s per line; queues hold {QUEUE_SIZE}");
     println!("line  read   transform  write");
     for (n, [read, transform, write]) in log.done.iter().enumerate() {
-        println!("{n:>4}  {}  {:>9}  {:>5}", secs(*read), secs(*transform), secs(*write));
+        println!(
+            "{n:>4}  {}  {:>9}  {:>5}",
+            secs(*read),
+            secs(*transform),
+            secs(*write)
+        );
     }
     println!("read waited {} for room in all", secs(log.waited[0]));
     println!("transform waited {} for room in all", secs(log.waited[1]));
     summary(slow_disk, &log);
-    println!("wrote {} lines, first {:?}, last {:?}", written.len(), written[0], written[LINES - 1]);
+    println!(
+        "wrote {} lines, first {:?}, last {:?}",
+        written.len(),
+        written[0],
+        written[LINES - 1]
+    );
 
     // A faster disk: now the transform stage is the slowest, and it sets the pace.
     let fast_disk = Pace {

@@ -183,7 +183,9 @@ impl<T> LockFuture<T> {
     pub fn poll_lock(&mut self, cx: &mut Context<'_>) -> Poll<LockGuard<T>> {
         let value = match &self.waiter {
             Some(waiter) if waiter.is_notified() => {
-                let value = waiter.take_slot().expect("the value is handed over with the turn");
+                let value = waiter
+                    .take_slot()
+                    .expect("the value is handed over with the turn");
                 self.waiter = None;
                 value
             }

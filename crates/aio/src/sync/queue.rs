@@ -100,7 +100,10 @@ impl<T> Inner<T> {
 
     /// Takes the oldest item, and lets the first putter's item into the room this makes.
     fn pop_item(&mut self, wakers: &mut Vec<Waker>) -> T {
-        let item = self.items.pop_front().expect("pop_item is called only with items queued");
+        let item = self
+            .items
+            .pop_front()
+            .expect("pop_item is called only with items queued");
         if let Some((putter, waker)) = self.putters.notify_one() {
             let waiting = putter.take_slot().expect("a waiting putter holds its item");
             self.push_item(waiting, wakers);
