@@ -7,8 +7,10 @@
 //!
 //! The line is first come, first served. A released permit goes straight to the first waiter
 //! (see [`waiters`](super::waiters)): a task that calls `acquire` or `try_acquire` a moment
-//! later finds no permit, even if the first waiter has not run yet. asyncio's `Semaphore` has
-//! been fair in the same way since Python 3.11.1.
+//! later finds no permit, even if the first waiter has not run yet. (CPython's
+//! `asyncio.Semaphore` serves its waiters first too; its `Queue` does not, see [`Queue`].)
+//!
+//! [`Queue`]: super::Queue
 //!
 //! ```
 //! use std::time::Duration;
