@@ -112,7 +112,7 @@ fn queue_wakes_after_its_borrow() {
     let touched = queue.clone();
     let n = woken_reentrantly(
         queue.join(),
-        move || drop(touched.get_nowait()),
+        move || assert_eq!(touched.get_nowait(), Err(aio::sync::QueueEmpty)),
         || queue.task_done(),
     );
     assert_eq!(n, 1);
