@@ -8,7 +8,8 @@
 //! original: [`run`] is `asyncio.run`, [`spawn`] is `asyncio.create_task`, [`sleep`] is
 //! `asyncio.sleep`, [`Promise`] is `asyncio.Future`. To wait for many things at once:
 //! [`gather()`] and [`gather!`] (`asyncio.gather`), [`wait`] (`asyncio.wait`), [`timeout`]
-//! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`).
+//! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`). To
+//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`.
 //!
 //! # Architecture
 //!
@@ -72,6 +73,7 @@ mod run_queue;
 mod runtime;
 mod sleep;
 mod streams;
+pub mod sync;
 mod task;
 mod task_group;
 mod timeout;

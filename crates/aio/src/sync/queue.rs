@@ -1,0 +1,509 @@
+//! [`Queue`]: a first-in, first-out line of items between tasks (asyncio's `Queue`).
+//!
+//! Producers [`put`](Queue::put) items, consumers [`get`](Queue::get) them, oldest first.
+//! A queue made with `Queue::new(maxsize)` holds at most `maxsize` items (`0` means no limit,
+//! as in asyncio): a `put` on a full queue waits until a `get` makes room. That wait is
+//! **backpressure**: a producer faster than its consumers is slowed down to their pace instead
+//! of filling memory.
+//!
+//! Every item put counts as unfinished until a consumer calls [`task_done`](Queue::task_done)
+//! for it; [`join`](Queue::join) waits until nothing is unfinished, which is how a program
+//! knows that all the work, not just all the `get`s, is done.
+//!
+//! Fairness, as in the other primitives here: getters are served in arrival order, and so are
+//! putters. When a `put` arrives while getters wait, its item is promised to the first getter
+//! (a later `get_nowait` cannot take it); when a `get` makes room while putters wait, the first
+//! putter's item moves into the queue at once (a later `put_nowait` finds the queue full).
+//!
+//! ```
+//! aio::Builder::new().clock(aio::ClockKind::Virtual).run(async {
+//!     let queue = aio::sync::Queue::new(2);
+//!     let consumer = {
+//!         let queue = queue.clone();
+//!         aio::spawn(async move {
+//!             loop {
+//!                 let n: u32 = queue.get().await;
+//!                 println!("got {n}");
+//!                 queue.task_done();
+//!             }
+//!         })
+//!     };
+//!     for n in 0..5 {
+//!         queue.put(n).await; // Waits while two items are already queued.
+//!     }
+//!     queue.join().await; // Every item was got and marked done.
+//!     consumer.cancel();
+//! });
+//! ```
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::error::Error;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use super::waiters::{wake_all, WaitList, Waiter};
+
+/// A FIFO queue shared by tasks, optionally bounded. Cloning gives another handle to the same
+/// queue.
+///
+/// It belongs to the loop's thread (`Rc` inside, neither `Send` nor `Sync`), like asyncio's
+/// `Queue`, which is not thread-safe either.
+pub struct Queue<T> {
+    inner: Rc<RefCell<Inner<T>>>,
+}
+
+struct Inner<T> {
+    /// The items, oldest first.
+    items: VecDeque<T>,
+    /// The most items `items` may hold; 0 for no limit.
+    maxsize: usize,
+    /// How many of the oldest items are promised to getters that were notified but have not
+    /// run yet. Only `items.len() - reserved` are free for a newcomer.
+    reserved: usize,
+    /// Tasks waiting for an item, in arrival order. Invariant: while any wait, every item in
+    /// `items` is reserved.
+    getters: WaitList<()>,
+    /// Tasks waiting for room, in arrival order, each with its item in its slot. Invariant:
+    /// while any wait, the queue is full.
+    putters: WaitList<T>,
+    /// Items put and not yet marked done with `task_done`.
+    unfinished: usize,
+    /// Tasks in `join`, woken when `unfinished` drops to 0.
+    joiners: WaitList<()>,
+}
+
+impl<T> Inner<T> {
+    /// True if one more item fits.
+    fn has_room(&self) -> bool {
+        self.maxsize == 0 || self.items.len() < self.maxsize
+    }
+
+    /// Items a newcomer may take: those not promised to a notified getter.
+    fn free_items(&self) -> usize {
+        self.items.len() - self.reserved
+    }
+
+    // ANCHOR: handoff
+    /// Adds an item (there is room), and promises it to the first getter if one waits.
+    fn push_item(&mut self, item: T, wakers: &mut Vec<Waker>) {
+        self.items.push_back(item);
+        self.unfinished += 1;
+        if let Some((_, waker)) = self.getters.notify_one() {
+            self.reserved += 1;
+            wakers.extend(waker);
+        }
+    }
+
+    /// Takes the oldest item, and lets the first putter's item into the room this makes.
+    fn pop_item(&mut self, wakers: &mut Vec<Waker>) -> T {
+        let item = self
+            .items
+            .pop_front()
+            .expect("pop_item is called only with items queued");
+        if let Some((putter, waker)) = self.putters.notify_one() {
+            let waiting = putter.take_slot().expect("a waiting putter holds its item");
+            self.push_item(waiting, wakers);
+            wakers.extend(waker);
+        }
+        item
+    }
+    // ANCHOR_END: handoff
+}
+
+/// The error of [`Queue::put_nowait`] on a full queue; it gives the item back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueFull<T>(pub T);
+
+impl<T> fmt::Display for QueueFull<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the queue is full")
+    }
+}
+
+impl<T: fmt::Debug> Error for QueueFull<T> {}
+
+/// The error of [`Queue::get_nowait`] when no item is there to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueEmpty;
+
+impl fmt::Display for QueueEmpty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the queue is empty")
+    }
+}
+
+impl Error for QueueEmpty {}
+
+impl<T> Queue<T> {
+    /// A queue holding at most `maxsize` items; `0` means no limit (asyncio's default).
+    pub fn new(maxsize: usize) -> Queue<T> {
+        Queue {
+            inner: Rc::new(RefCell::new(Inner {
+                items: VecDeque::new(),
+                maxsize,
+                reserved: 0,
+                getters: WaitList::new(),
+                putters: WaitList::new(),
+                unfinished: 0,
+                joiners: WaitList::new(),
+            })),
+        }
+    }
+
+    /// An unbounded queue (`Queue::new(0)`).
+    pub fn unbounded() -> Queue<T> {
+        Queue::new(0)
+    }
+
+    /// Puts `item` at the back, waiting while the queue is full (backpressure).
+    pub fn put(&self, item: T) -> Put<T> {
+        Put {
+            queue: self.clone(),
+            item: Some(item),
+            waiter: None,
+        }
+    }
+
+    /// Puts `item` at the back if there is room, else gives it back in [`QueueFull`].
+    pub fn put_nowait(&self, item: T) -> Result<(), QueueFull<T>> {
+        let mut wakers = Vec::new();
+        {
+            let mut inner = self.inner.borrow_mut();
+            if !inner.has_room() {
+                return Err(QueueFull(item));
+            }
+            inner.push_item(item, &mut wakers);
+        } // Release the borrow before waking.
+        wake_all(wakers);
+        Ok(())
+    }
+
+    /// Takes the oldest item, waiting while there is none.
+    pub fn get(&self) -> Get<T> {
+        Get {
+            queue: self.clone(),
+            waiter: None,
+        }
+    }
+
+    /// Takes the oldest item if one is free, else [`QueueEmpty`].
+    pub fn get_nowait(&self) -> Result<T, QueueEmpty> {
+        let mut wakers = Vec::new();
+        let item = {
+            let mut inner = self.inner.borrow_mut();
+            if inner.free_items() == 0 {
+                return Err(QueueEmpty);
+            }
+            inner.pop_item(&mut wakers)
+        };
+        wake_all(wakers);
+        Ok(item)
+    }
+
+    /// Marks one item that was got as processed (asyncio's `task_done()`).
+    ///
+    /// # Panics
+    /// If called more times than items were put (asyncio raises `ValueError`): call it once
+    /// per item a consumer got, after processing it.
+    #[track_caller]
+    pub fn task_done(&self) {
+        let wakers = {
+            let mut inner = self.inner.borrow_mut();
+            if inner.unfinished == 0 {
+                drop(inner);
+                panic!(
+                    "Queue::task_done called more times than items were put: \
+                     call it once for each item a consumer got, after processing it"
+                );
+            }
+            inner.unfinished -= 1;
+            if inner.unfinished == 0 {
+                inner.joiners.notify_all()
+            } else {
+                Vec::new()
+            }
+        };
+        wake_all(wakers);
+    }
+
+    /// Waits until every item put has been marked done with [`task_done`](Queue::task_done)
+    /// (returns at once if none is unfinished).
+    pub fn join(&self) -> Join<T> {
+        Join {
+            queue: self.clone(),
+            waiter: None,
+        }
+    }
+
+    /// How many items are in the queue.
+    pub fn qsize(&self) -> usize {
+        self.inner.borrow().items.len()
+    }
+
+    /// True if the queue holds no item.
+    pub fn empty(&self) -> bool {
+        self.qsize() == 0
+    }
+
+    /// True if the queue holds `maxsize` items (never for an unbounded queue).
+    pub fn full(&self) -> bool {
+        !self.inner.borrow().has_room()
+    }
+
+    /// The bound given to [`new`](Queue::new); 0 for no limit.
+    pub fn maxsize(&self) -> usize {
+        self.inner.borrow().maxsize
+    }
+
+    /// How many items were put and not yet marked done.
+    pub fn unfinished(&self) -> usize {
+        self.inner.borrow().unfinished
+    }
+
+    /// How many tasks wait in `put` for room.
+    pub fn waiting_putters(&self) -> usize {
+        self.inner.borrow().putters.len()
+    }
+
+    /// How many tasks wait in `get` for an item.
+    pub fn waiting_getters(&self) -> usize {
+        self.inner.borrow().getters.len()
+    }
+}
+
+impl<T> Clone for Queue<T> {
+    fn clone(&self) -> Self {
+        Queue {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for Queue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = self.inner.borrow();
+        f.debug_struct("Queue")
+            .field("qsize", &inner.items.len())
+            .field("maxsize", &inner.maxsize)
+            .field("unfinished", &inner.unfinished)
+            .field("getters", &inner.getters.len())
+            .field("putters", &inner.putters.len())
+            .finish()
+    }
+}
+
+/// The future returned by [`Queue::put`].
+#[must_use = "futures do nothing unless you `.await` them"]
+pub struct Put<T> {
+    /// The queue to put into.
+    queue: Queue<T>,
+    /// The item, until it is queued or handed to the line of putters.
+    item: Option<T>,
+    /// Our place in the putters' line, with the item in its slot, once we had to wait.
+    waiter: Option<Rc<Waiter<T>>>,
+}
+
+// The item is only ever moved, never pinned: `Put` is `Unpin` whatever `T` is.
+impl<T> Unpin for Put<T> {}
+
+impl<T> Put<T> {
+    /// Polls for room: `Ready` once the item is in the queue, else `Pending`.
+    pub fn poll_put(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(waiter) = &self.waiter {
+            if waiter.is_notified() {
+                // A getter made room and moved our item in.
+                self.waiter = None;
+                return Poll::Ready(());
+            }
+            waiter.register(cx.waker());
+            return Poll::Pending;
+        }
+        let item = self
+            .item
+            .take()
+            .expect("Put polled again after it completed");
+        let mut wakers = Vec::new();
+        {
+            let mut inner = self.queue.inner.borrow_mut();
+            if !inner.has_room() {
+                // Full: wait at the back of the line, the item travelling with us.
+                self.waiter = Some(inner.putters.push(cx.waker(), Some(item)));
+                return Poll::Pending;
+            }
+            inner.push_item(item, &mut wakers);
+        }
+        wake_all(wakers);
+        Poll::Ready(())
+    }
+}
+
+impl<T> Future for Put<T> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.get_mut().poll_put(cx)
+    }
+}
+
+impl<T> Drop for Put<T> {
+    fn drop(&mut self) {
+        if let Some(waiter) = self.waiter.take() {
+            // Still in line: leave it, and the item is dropped with `waiter` after the borrow.
+            // Already notified: the item is in the queue, nothing to undo.
+            self.queue.inner.borrow_mut().putters.remove(&waiter);
+        }
+    }
+}
+
+impl<T> fmt::Debug for Put<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Put")
+            .field("waiting", &self.waiter.is_some())
+            .finish()
+    }
+}
+
+/// The future returned by [`Queue::get`].
+#[must_use = "futures do nothing unless you `.await` them"]
+pub struct Get<T> {
+    /// The queue to take from.
+    queue: Queue<T>,
+    /// Our place in the getters' line once we had to wait.
+    waiter: Option<Rc<Waiter<()>>>,
+}
+
+impl<T> Get<T> {
+    /// Polls for an item: `Ready` with the oldest one, else `Pending`.
+    pub fn poll_get(&mut self, cx: &mut Context<'_>) -> Poll<T> {
+        let mut wakers = Vec::new();
+        let item = {
+            let mut inner = self.queue.inner.borrow_mut();
+            match &self.waiter {
+                // An item was promised to us: it is the oldest one not yet taken.
+                Some(waiter) if waiter.is_notified() => {
+                    self.waiter = None;
+                    inner.reserved -= 1;
+                    inner.pop_item(&mut wakers)
+                }
+                Some(waiter) => {
+                    waiter.register(cx.waker());
+                    return Poll::Pending;
+                }
+                None if inner.free_items() > 0 => inner.pop_item(&mut wakers),
+                None => {
+                    self.waiter = Some(inner.getters.push(cx.waker(), None));
+                    return Poll::Pending;
+                }
+            }
+        }; // Release the borrow before waking.
+        wake_all(wakers);
+        Poll::Ready(item)
+    }
+}
+
+impl<T> Future for Get<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        self.get_mut().poll_get(cx)
+    }
+}
+
+impl<T> Drop for Get<T> {
+    fn drop(&mut self) {
+        let Some(waiter) = self.waiter.take() else {
+            return;
+        };
+        let waker = {
+            let mut inner = self.queue.inner.borrow_mut();
+            if inner.getters.remove(&waiter) {
+                return;
+            }
+            // An item was promised to us and we will never take it: promise it to the next
+            // getter, or free it for anyone.
+            inner.reserved -= 1;
+            match inner.getters.notify_one() {
+                Some((_, waker)) => {
+                    inner.reserved += 1;
+                    waker
+                }
+                None => None,
+            }
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl<T> fmt::Debug for Get<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Get")
+            .field("waiting", &self.waiter.is_some())
+            .finish()
+    }
+}
+
+/// The future returned by [`Queue::join`].
+#[must_use = "futures do nothing unless you `.await` them"]
+pub struct Join<T> {
+    /// The queue whose work we wait for.
+    queue: Queue<T>,
+    /// Our place among the joiners once we had to wait.
+    waiter: Option<Rc<Waiter<()>>>,
+}
+
+impl<T> Join<T> {
+    /// Polls: `Ready` once no item is unfinished, else `Pending`.
+    pub fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        match &self.waiter {
+            Some(waiter) if waiter.is_notified() => {
+                self.waiter = None;
+                Poll::Ready(())
+            }
+            Some(waiter) => {
+                waiter.register(cx.waker());
+                Poll::Pending
+            }
+            None => {
+                let mut inner = self.queue.inner.borrow_mut();
+                if inner.unfinished == 0 {
+                    return Poll::Ready(());
+                }
+                let waiter = inner.joiners.push(cx.waker(), None);
+                drop(inner);
+                self.waiter = Some(waiter);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T> Future for Join<T> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.get_mut().poll_join(cx)
+    }
+}
+
+impl<T> Drop for Join<T> {
+    fn drop(&mut self) {
+        // Every joiner is woken together, so there is no turn to pass on.
+        if let Some(waiter) = self.waiter.take() {
+            self.queue.inner.borrow_mut().joiners.remove(&waiter);
+        }
+    }
+}
+
+impl<T> fmt::Debug for Join<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Join")
+            .field("waiting", &self.waiter.is_some())
+            .finish()
+    }
+}

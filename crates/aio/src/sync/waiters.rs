@@ -1,0 +1,159 @@
+//! [`WaitList`]: the FIFO line of suspended tasks that every primitive in [`sync`](super) keeps.
+//!
+//! A semaphore, a lock, an event and a queue all do the same thing when a task cannot go on:
+//! they put it at the back of a line and suspend it. When the resource frees up, they serve
+//! the line from the front. Two rules make that fair and safe:
+//!
+//! * **Hand-off, not a race.** Whoever frees the resource gives it to the first waiter *right
+//!   then*: the permit (or the locked value, or a queued item) is marked as that waiter's before
+//!   it is even woken. A task that arrives later and asks first finds nothing free, so it cannot
+//!   "barge" ahead of the line.
+//! * **A cancelled waiter passes it on.** A waiting future can be dropped at any time (its task
+//!   was cancelled, a timeout fired). If it was still in line, it leaves the line. If something
+//!   had already been handed to it, its `Drop` hands it to the next in line, so the wakeup is
+//!   never lost.
+//!
+//! ```text
+//!   release()                              the first waiter's future
+//!   ─────────                              ─────────────────────────
+//!   borrow the primitive
+//!   pop the first Waiter, mark it
+//!     notified (maybe fill its slot)
+//!   take its waker
+//!   release the borrow
+//!   wake ──────────────── run queue ─────▶ poll: notified? take the slot, Ready
+//!                                          (dropped instead? Drop passes it on)
+//! ```
+//!
+//! Wakers are woken only after the primitive's `RefCell` borrow ends: waking may run code that
+//! touches the same primitive.
+
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::fmt;
+use std::rc::Rc;
+use std::task::Waker;
+
+// ANCHOR: waiter
+/// One suspended future's place in a [`WaitList`], shared between the list and the future.
+pub(crate) struct Waiter<V> {
+    /// The waker to call when it is this waiter's turn; refreshed on every poll, taken when
+    /// the waiter is notified.
+    waker: Cell<Option<Waker>>,
+    /// Set (once) when the waiter is taken off the list and given its turn. From then on the
+    /// future owns what it waited for, and must pass it on if it is dropped before using it.
+    notified: Cell<bool>,
+    /// A value travelling with the hand-off: the lock's value for a lock waiter, the item a
+    /// queue putter wants to put. `None` where only the turn itself matters.
+    slot: Cell<Option<V>>,
+}
+
+/// The line: waiters in arrival order, served from the front.
+pub(crate) struct WaitList<V> {
+    /// Waiters not yet notified, oldest first. A notified waiter is no longer in here.
+    queue: VecDeque<Rc<Waiter<V>>>,
+}
+// ANCHOR_END: waiter
+
+impl<V> Waiter<V> {
+    /// True once it is this waiter's turn.
+    pub(crate) fn is_notified(&self) -> bool {
+        self.notified.get()
+    }
+
+    /// Remembers `waker` as the one to wake (a future may move to another task between polls).
+    pub(crate) fn register(&self, waker: &Waker) {
+        let old = self.waker.take();
+        match old {
+            Some(old) if old.will_wake(waker) => self.waker.set(Some(old)),
+            _ => self.waker.set(Some(waker.clone())),
+        }
+    }
+
+    /// Takes the value travelling with the hand-off.
+    pub(crate) fn take_slot(&self) -> Option<V> {
+        self.slot.take()
+    }
+
+    /// Puts a value in the slot (for the waiter to take when it runs).
+    pub(crate) fn fill_slot(&self, value: V) {
+        self.slot.set(Some(value));
+    }
+}
+
+impl<V> WaitList<V> {
+    /// An empty line.
+    pub(crate) fn new() -> WaitList<V> {
+        WaitList {
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// Puts a new waiter at the back of the line, with `waker` and an optional `slot` value.
+    pub(crate) fn push(&mut self, waker: &Waker, slot: Option<V>) -> Rc<Waiter<V>> {
+        let waiter = Rc::new(Waiter {
+            waker: Cell::new(Some(waker.clone())),
+            notified: Cell::new(false),
+            slot: Cell::new(slot),
+        });
+        self.queue.push_back(waiter.clone());
+        waiter
+    }
+
+    /// Takes `waiter` out of the line (its future was dropped). Returns false if it was not in
+    /// line any more, because it had been notified: then the caller must pass its turn on.
+    pub(crate) fn remove(&mut self, waiter: &Rc<Waiter<V>>) -> bool {
+        match self.queue.iter().position(|w| Rc::ptr_eq(w, waiter)) {
+            Some(index) => {
+                self.queue.remove(index);
+                true
+            }
+            None => false,
+        }
+    }
+
+    // ANCHOR: notify
+    /// Gives the first waiter its turn: takes it off the line, marks it notified, and returns
+    /// it with its waker. The caller fills or empties its slot, releases its borrow, and only
+    /// then wakes the waker.
+    pub(crate) fn notify_one(&mut self) -> Option<(Rc<Waiter<V>>, Option<Waker>)> {
+        let waiter = self.queue.pop_front()?;
+        waiter.notified.set(true);
+        let waker = waiter.waker.take();
+        Some((waiter, waker))
+    }
+    // ANCHOR_END: notify
+
+    /// Gives every waiter its turn, returning their wakers (to wake after the borrow ends).
+    pub(crate) fn notify_all(&mut self) -> Vec<Waker> {
+        let mut wakers = Vec::with_capacity(self.queue.len());
+        while let Some((_, waker)) = self.notify_one() {
+            wakers.extend(waker);
+        }
+        wakers
+    }
+
+    /// How many wait.
+    pub(crate) fn len(&self) -> usize {
+        self.queue.len()
+    }
+}
+
+impl<V> Default for WaitList<V> {
+    fn default() -> Self {
+        WaitList::new()
+    }
+}
+
+impl<V> fmt::Debug for WaitList<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitList")
+            .field("waiting", &self.queue.len())
+            .finish()
+    }
+}
+
+/// Wakes every waker, in order. Call it after the borrow that collected them has ended.
+pub(crate) fn wake_all(wakers: impl IntoIterator<Item = Waker>) {
+    wakers.into_iter().for_each(Waker::wake);
+}
