@@ -80,9 +80,12 @@ pub(crate) fn with_core<R>(what: &str, f: impl FnOnce(&Core) -> R) -> R {
     }
 }
 
-/// Runs `f` with the current loop, if there is one.
+/// Runs `f` with the current loop, if there is one (not while the thread is exiting).
 pub(crate) fn try_with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
-    let core = CURRENT.with(|current| current.borrow().clone())?;
+    let core = CURRENT
+        .try_with(|current| current.borrow().clone())
+        .ok()
+        .flatten()?;
     Some(f(&core))
 }
 

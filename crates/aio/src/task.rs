@@ -308,11 +308,10 @@ impl TaskTable {
         Leftovers {
             future: None,
             outcome: mem::replace(&mut slot.stage, Stage::Free),
-            report: None,
-            header: Header {
+            header: Some(Header {
                 name: slot.header.name.take(),
                 location: slot.header.location,
-            },
+            }),
             wake: None,
             waker: slot.join_waker.take(),
         }
@@ -383,7 +382,6 @@ impl TaskTable {
             if keep {
                 KEPT.with(|kept| kept.borrow_mut().push((self.run, id, leftovers)));
             } else {
-                leftovers.note_unclaimed();
                 leftovers.wake = leftovers.waker.take();
                 dropped.push(leftovers);
             }
@@ -417,13 +415,12 @@ fn take_kept(run: u64, id: TaskId) -> Option<Leftovers> {
 pub(crate) struct Leftovers {
     /// The box of a future that panicked or was cancelled: dropped first.
     future: Option<TaskBox>,
-    /// What the slot held: a future, an output or an error (or `Stage::Free`): dropped next,
-    /// unless the handle takes it out first.
+    /// What a freed slot held (a future, an output or an error), or `Stage::Free`: dropped
+    /// next, unless the handle takes it out first. A panic still here is one that nobody
+    /// will ever see: it is reported.
     outcome: Stage,
-    /// Set when `outcome` is a panic that nobody will ever see: it is reported.
-    report: Option<String>,
-    /// The task's name and birthplace, for the report.
-    header: Header,
+    /// The freed task's name and birthplace, for that report.
+    header: Option<Header>,
     /// Whoever awaits the task, to wake now that it finished.
     wake: Option<Waker>,
     /// A waker to drop without waking.
@@ -436,28 +433,21 @@ impl Leftovers {
         Leftovers {
             future,
             outcome: Stage::Free,
-            report: None,
-            header: Header {
-                name: None,
-                location: Location::caller(),
-            },
+            header: None,
             wake,
             waker: None,
         }
     }
 
-    /// The outcome will never be taken: if it is a panic, say so when released
-    /// (asyncio logs "Task exception was never retrieved").
-    fn note_unclaimed(&mut self) {
-        if let Stage::Failed(TaskError::Panicked(_)) = self.outcome {
-            self.report = Some(self.header.describe());
-        }
-    }
-
     /// Reports, drops, then wakes. Call it with no borrow of the table held.
     pub(crate) fn release(self) {
-        if let Some(who) = &self.report {
-            eprintln!("aio: {who} panicked and its Task was never awaited");
+        // asyncio logs "Task exception was never retrieved"; so do we, for panics nobody took.
+        if let (Stage::Failed(TaskError::Panicked(_)), Some(header)) = (&self.outcome, &self.header)
+        {
+            eprintln!(
+                "aio: {} panicked and its Task was never awaited",
+                header.describe()
+            );
         }
         // The destructors of the future, then of the outcome, run here.
         drop(self.future);
@@ -545,7 +535,6 @@ impl TaskTable {
         }
         // Nobody holds the handle, so nobody will take the outcome: free the slot now.
         let mut leftovers = self.free(id);
-        leftovers.note_unclaimed();
         leftovers.future = dropped;
         leftovers
     }
@@ -597,9 +586,7 @@ impl TaskTable {
             slot.detached = true;
             return None;
         }
-        let mut leftovers = self.free(id);
-        leftovers.note_unclaimed();
-        Some(leftovers)
+        Some(self.free(id))
     }
 }
 
@@ -710,15 +697,15 @@ impl<T: 'static> Future for Task<T> {
         if self.poll_finished(cx).is_pending() {
             return Poll::Pending; // `cx`'s waker is woken when the task finishes.
         }
-        let mut leftovers = match self.with_table(|table| table.take(self.run, self.id)) {
-            Some(Some(leftovers)) => leftovers,
-            Some(None) => panic!("a `Task` was polled again after it returned its output"),
-            // After its `run`: the outcome was kept if the task had finished; if not, `run`
-            // cancelled it when it returned.
-            None => match take_kept(self.run, self.id) {
-                Some(leftovers) => leftovers,
-                None => return Poll::Ready(Err(TaskError::Cancelled)),
-            },
+        let taken = (self.with_table(|table| table.take(self.run, self.id)))
+            .flatten()
+            .or_else(|| take_kept(self.run, self.id));
+        let Some(mut leftovers) = taken else {
+            if self.with_table(|_| ()).is_some() {
+                panic!("a `Task` was polled again after it returned its output");
+            }
+            // After its `run`, with no kept outcome: `run` cancelled the task when it returned.
+            return Poll::Ready(Err(TaskError::Cancelled));
         };
         let outcome = mem::replace(&mut leftovers.outcome, Stage::Free);
         leftovers.release(); // Drops the slot's join waker, with the table released.
@@ -740,13 +727,9 @@ impl<T: 'static> Future for Task<T> {
 
 impl<T> Drop for Task<T> {
     fn drop(&mut self) {
-        let leftovers = match self.with_table(|table| table.detach(self.run, self.id)) {
-            Some(leftovers) => leftovers,
-            None => take_kept(self.run, self.id).map(|mut leftovers| {
-                leftovers.note_unclaimed();
-                leftovers
-            }),
-        };
+        let leftovers = (self.with_table(|table| table.detach(self.run, self.id)))
+            .flatten()
+            .or_else(|| take_kept(self.run, self.id));
         if let Some(leftovers) = leftovers {
             leftovers.release();
         }
