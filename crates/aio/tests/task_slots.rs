@@ -84,6 +84,7 @@ fn a_task_that_cancels_itself_can_spawn_in_the_same_poll() {
 }
 
 #[test]
+#[allow(clippy::async_yields_async)] // Handing the handle itself out of `run` is the point.
 fn a_handle_from_an_earlier_run_never_reaches_a_task_of_a_later_run() {
     // The first task of each run gets the same slot and generation: only the run tells the
     // two apart.
