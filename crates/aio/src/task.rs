@@ -491,8 +491,10 @@ pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration
     let leftovers = tasks.borrow_mut().after_poll(id, task, waker, polled);
     leftovers.release();
 }
+// ANCHOR_END: run
 
 impl TaskTable {
+    // ANCHOR: after_poll
     /// Puts a polled box back, or records the outcome of a task that finished.
     fn after_poll(
         &mut self,
@@ -520,6 +522,7 @@ impl TaskTable {
         slot.stage = outcome;
         self.finish(id, dropped)
     }
+    // ANCHOR_END: after_poll
 
     // ANCHOR: finish
     /// Called once the stage of task `id` holds its outcome (returned, panicked, cancelled).
@@ -540,7 +543,6 @@ impl TaskTable {
     }
     // ANCHOR_END: finish
 }
-// ANCHOR_END: run
 
 impl TaskTable {
     // ANCHOR: handle_cancel
@@ -711,7 +713,7 @@ impl<T: 'static> Future for Task<T> {
         leftovers.release(); // Drops the slot's join waker, with the table released.
         Poll::Ready(match outcome {
             Stage::Returned(mut task) => {
-                // The box knows the output's type, the handle names it: a typed slot meets.
+                // The box cannot name `T`; the handle can, and lends it a typed place to fill.
                 let mut output: Option<T> = None;
                 task.as_mut().take_output(&mut output);
                 Ok(output.expect("a task's output has the type of its handle"))
@@ -738,12 +740,14 @@ impl<T> Drop for Task<T> {
 
 impl<T> fmt::Debug for Task<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Where it was spawned is known while the task is in the table.
         let location = self
             .with_table(|table| Some(table.slot(self.run, self.id)?.header.location))
             .flatten();
+        let spawned_at = location.map_or_else(|| "?".to_string(), |l| l.to_string());
         f.debug_struct("Task")
             .field("name", &self.name)
-            .field("spawned_at", &location.map(|l| l.to_string()))
+            .field("spawned_at", &format_args!("{spawned_at}"))
             .field("finished", &self.is_finished())
             .finish()
     }
