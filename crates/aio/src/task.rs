@@ -1,7 +1,8 @@
 //! Tasks: futures that the loop owns and polls, and the `Task` handle that awaits them.
 //!
 //! [`spawn`](crate::spawn) moves a future into the loop's *task table* and hands back a
-//! [`Task`] handle. Spawning costs one allocation: the box that holds the future.
+//! [`Task`] handle. Spawning costs one allocation, the box that holds the future (two when the
+//! table grows a new slot: the slot's waker is made once and then reused by later tasks).
 //!
 //! # The table owns the box
 //!
@@ -14,15 +15,19 @@
 //!
 //! To poll a task, the loop takes its box *out* of the slot, releases the table, polls, and puts
 //! the box back. While the future runs, the table is free: the task may spawn, cancel or join
-//! other tasks, or itself, and never meets a borrowed table.
+//! other tasks, or itself, and never meets a borrowed table. For the same reason no table
+//! operation drops a future or an output, or wakes a waker, itself: it returns them as
+//! `Leftovers`, which the caller releases once the borrow has ended.
 //!
 //! # The handle is an id
 //!
 //! A [`Task<T>`](Task) holds the task's id and the identity of the [`run`](crate::run) it
-//! belongs to, nothing else: no pointer to the task. Its methods look the id up in the running
-//! loop's table. The type `T` is what lets the handle take the output out of the box: the box
-//! hands it out as `&mut dyn Any`, and the handle, knowing `T`, downcasts it. Outside its `run`
-//! a handle finds no task: it reports the task cancelled, as `run` cancels whatever is left.
+//! belongs to (and the task's name, if it has one, so that [`Task::name`] can lend it): no
+//! pointer to the task. Its methods look the id up in the running loop's table. The type `T`
+//! is what lets the handle take the output out of the box: the box hands it out as
+//! `&mut dyn Any`, and the handle, knowing `T`, downcasts it. A handle kept past its `run`
+//! finds no task in any table: when `run` returned, it cancelled the tasks still running, and
+//! set aside the outcomes of finished tasks whose handles were still held (see `KEPT`).
 //!
 //! ```text
 //!   Task<T> { id, run } ──look up id──▶  task table (in the running loop)
