@@ -472,13 +472,14 @@ pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration
         let mut table = tasks.borrow_mut();
         let run = table.run;
         let Some(slot) = table.slot(run, id) else {
-            return; // Finished or cancelled since it was woken.
+            return; // Finished and freed since it was woken.
         };
-        if !matches!(slot.stage, Stage::Running(_)) {
-            return; // Already finished: a late wake.
-        }
-        let Stage::Running(task) = mem::replace(&mut slot.stage, Stage::Polling) else {
-            unreachable!("checked just above");
+        let task = match mem::replace(&mut slot.stage, Stage::Polling) {
+            Stage::Running(task) => task,
+            finished => {
+                slot.stage = finished; // Cancelled or finished since it was woken.
+                return;
+            }
         };
         slot.task_waker.clear_scheduled();
         let waker = slot.waker.take().expect("a running task has its waker");
@@ -493,21 +494,22 @@ pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration
         let slot = &table.slots[(id & 0xffff_ffff) as usize]; // Still ours: it is `Polling`.
         crate::debug::check_poll(&slot.header, started.elapsed(), threshold);
     }
-    let leftovers = tasks.borrow_mut().after_poll(id, task, waker, polled);
-    leftovers.release();
+    if let Some(leftovers) = tasks.borrow_mut().after_poll(id, task, waker, polled) {
+        leftovers.release(); // The task finished.
+    }
 }
 // ANCHOR_END: run
 
 impl TaskTable {
     // ANCHOR: after_poll
-    /// Puts a polled box back, or records the outcome of a task that finished.
+    /// Puts a polled box back (`None`), or records the outcome of a task that finished.
     fn after_poll(
         &mut self,
         id: TaskId,
         task: TaskBox,
         waker: Waker,
         polled: std::thread::Result<bool>,
-    ) -> Leftovers {
+    ) -> Option<Leftovers> {
         let run = self.run;
         let slot = self
             .slot(run, id)
@@ -521,11 +523,11 @@ impl TaskTable {
             Ok(false) => {
                 slot.stage = Stage::Running(task);
                 slot.waker = Some(waker);
-                return Leftovers::new(None, None);
+                return None;
             }
         };
         slot.stage = outcome;
-        self.finish(id, dropped)
+        Some(self.finish(id, dropped))
     }
     // ANCHOR_END: after_poll
 
