@@ -80,9 +80,12 @@ pub(crate) fn with_core<R>(what: &str, f: impl FnOnce(&Core) -> R) -> R {
     }
 }
 
-/// Runs `f` with the current loop, if there is one.
+/// Runs `f` with the current loop, if there is one (not while the thread is exiting).
 pub(crate) fn try_with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
-    let core = CURRENT.with(|current| current.borrow().clone())?;
+    let core = CURRENT
+        .try_with(|current| current.borrow().clone())
+        .ok()
+        .flatten()?;
     Some(f(&core))
 }
 
@@ -211,7 +214,7 @@ impl Builder {
         let core = Rc::new(Core {
             clock: Clock::new(self.clock),
             timers: RefCell::new(Timers::default()),
-            tasks: RefCell::new(TaskTable::default()),
+            tasks: RefCell::new(TaskTable::new()),
             queue: RunQueue::new(poller.clone()),
             reactor: Rc::new(Reactor::new(poller)),
             debug: self.debug,
@@ -257,8 +260,8 @@ impl Drop for ExitGuard {
             if leftovers.is_empty() {
                 break;
             }
-            for task in &leftovers {
-                task.cancel();
+            for task in leftovers {
+                task.release();
             }
         }
         // Their blocking jobs were abandoned with them: the workers skip those that have not
@@ -342,15 +345,9 @@ impl Core {
     }
     // ANCHOR_END: turn
 
-    /// Polls task `id` once, if it still exists, and removes it from the table if it finished.
+    /// Polls task `id` once, if it still exists.
     fn run_task(&self, id: TaskId) {
-        let Some(task) = self.tasks.borrow().get(id) else {
-            return; // Finished or cancelled since it was woken.
-        };
-        if task.run(self.debug) {
-            let removed = self.tasks.borrow_mut().remove(id);
-            drop(removed);
-        }
+        crate::task::run(&self.tasks, id, self.debug);
     }
 
     // ANCHOR: park

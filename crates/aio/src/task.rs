@@ -1,31 +1,80 @@
 //! Tasks: futures that the loop owns and polls, and the `Task` handle that awaits them.
 //!
-//! [`spawn`](crate::spawn) moves a future into a *task cell* and puts the cell in the loop's task
-//! table. The table and the [`Task`] handle share the cell (one `Rc`, two views of it), so the
-//! handle can read the output without knowing the future's type.
+//! [`spawn`](crate::spawn) moves a future into the loop's *task table* and hands back a
+//! [`Task`] handle. Spawning costs one allocation, the box that holds the future (two when the
+//! table grows a new slot: the slot's waker is made once and then reused by later tasks).
 //!
-//! A task cell is in one of three stages:
+//! # The table owns the box
 //!
-//! * **Running**: it holds the future. The loop polls it each time its waker fires.
-//! * **Finished**: the future returned, panicked or was cancelled; it has been dropped, and the
-//!   outcome waits for the handle. The task has left the table.
-//! * **Taken**: the handle took the outcome.
+//! Each slot of the table holds everything about one task that does not depend on its
+//! future's type (generation, waker, name, the handle's waker, the stage it is in) and one
+//! `Pin<Box<dyn ErasedTask>>`: the future, erased to a small trait so that tasks of every type
+//! fit in one table. The future must stay pinned once polled, and a `Box` gives it a fixed
+//! address; sharing it (an `Rc<RefCell<..>>` between the table and the handle) would need a
+//! second allocation, or `unsafe` code, to keep it pinned inside.
+//!
+//! To poll a task, the loop takes its box *out* of the slot, releases the table, polls, and puts
+//! the box back. While the future runs, the table is free: the task may spawn, cancel or join
+//! other tasks, or itself, and never meets a borrowed table. For the same reason no table
+//! operation drops a future or an output, or wakes a waker, itself: it returns them as
+//! `Leftovers`, which the caller releases once the borrow has ended.
+//!
+//! # The handle is an id
+//!
+//! A [`Task<T>`](Task) holds the task's id and the identity of the [`run`](crate::run) it
+//! belongs to (and the task's name, if it has one, so that [`Task::name`] can lend it): no
+//! pointer to the task. Its methods look the id up in the running loop's table. The type `T`
+//! is what lets the handle take the output out of the box: the box hands it out as
+//! `&mut dyn Any`, and the handle, knowing `T`, downcasts it. A handle kept past its `run`
+//! finds no task in any table: when `run` returned, it cancelled the tasks still running, and
+//! set aside the outcomes of finished tasks whose handles were still held (see `KEPT`).
+//!
+//! ```text
+//!   Task<T> { id, run } ──look up id──▶  task table (in the running loop)
+//!                                        slot 3, generation 7
+//!                                        ┌─────────────────────────────┐
+//!                                        │ stage, flags, name, wakers  │
+//!                                        │ box ──▶ MaybeDone<F>        │  the one allocation
+//!                                        └─────────────────────────────┘
+//! ```
+//!
+//! # The box holds the future, then its output
+//!
+//! The box holds a [`MaybeDone<F>`](futures::future::MaybeDone) (from the `futures` crate):
+//! `Future(F)` until the future returns, then `Done(output)`, then `Gone` once the output is
+//! taken. Polling it to completion drops the future and keeps the output in the same
+//! allocation, where it waits for the handle.
+//!
+//! A task is in one of these stages (see `Stage`):
+//!
+//! * **Running**: the box holds the future. The loop polls it each time its waker fires.
+//! * **Polling**: the loop has taken the box out and is polling it.
+//! * **Returned**: the box holds the output, which waits for the handle.
+//! * **Failed**: the future panicked or was cancelled; it has been dropped, and the
+//!   [`TaskError`] waits for the handle.
+//!
+//! The slot is freed when the handle takes the outcome, when a task whose handle was dropped
+//! finishes, or when the handle of a finished task is dropped.
 //!
 //! Cancelling drops the future right away, which runs its destructors: timers are removed,
 //! sockets deregistered and closed, guards released. The one exception is a task that cancels
 //! itself while it is being polled: the loop drops it as soon as that poll returns.
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::mem;
 use std::panic::{self, AssertUnwindSafe, Location};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use futures::future::MaybeDone;
 
 use crate::run_queue::{Shared, TaskId, TaskWaker};
 use crate::runtime;
@@ -97,34 +146,120 @@ impl fmt::Debug for TaskError {
 
 impl std::error::Error for TaskError {}
 
-/// What every task has, whatever its future's type.
-pub(crate) struct Header {
-    pub(crate) id: TaskId,
-    /// The name given at spawn, for debug messages.
-    pub(crate) name: Option<String>,
-    /// Where `spawn` was called, for debug messages.
-    pub(crate) location: &'static Location<'static>,
-    /// The waker of whoever awaits the `Task` handle.
-    join_waker: Cell<Option<Waker>>,
+// ANCHOR: erased
+/// What the table needs from a task's box, whatever its future's type.
+///
+/// Implemented by `MaybeDone<F>`, the one type the table stores: the future until it returns,
+/// then its output. The trait never mentions `F` or its output, so the table can hold
+/// `Pin<Box<dyn ErasedTask>>` for tasks of every type.
+pub(crate) trait ErasedTask {
+    /// Polls the future once. True once it has returned (the box then holds the output).
+    fn poll_once(self: Pin<&mut Self>, cx: &mut Context<'_>) -> bool;
+    /// The output, if the future has returned and nobody took it, for the handle to downcast.
+    fn output(self: Pin<&mut Self>) -> Option<&mut dyn Any>;
+    /// Moves the output into `slot`, which must be an `&mut Option<F::Output>`.
+    fn take_output(self: Pin<&mut Self>, slot: &mut dyn Any);
+}
+
+impl<F> ErasedTask for MaybeDone<F>
+where
+    F: Future,
+    F::Output: 'static,
+{
+    fn poll_once(self: Pin<&mut Self>, cx: &mut Context<'_>) -> bool {
+        // `MaybeDone` drops the future as it returns, and keeps the output.
+        self.poll(cx).is_ready()
+    }
+
+    fn output(self: Pin<&mut Self>) -> Option<&mut dyn Any> {
+        self.output_mut().map(|output| output as &mut dyn Any)
+    }
+
+    fn take_output(self: Pin<&mut Self>, slot: &mut dyn Any) {
+        if let Some(slot) = slot.downcast_mut::<Option<F::Output>>() {
+            *slot = MaybeDone::take_output(self);
+        }
+    }
+}
+// ANCHOR_END: erased
+
+/// The box that holds a task's future, then its output: the task's one allocation.
+type TaskBox = Pin<Box<dyn ErasedTask>>;
+
+// ANCHOR: stages
+/// Where a task is in its life. The box moves from stage to stage; it is never copied.
+enum Stage {
+    /// The slot holds no task.
+    Free,
+    /// The box holds the future, which waits to be polled.
+    Running(TaskBox),
+    /// The loop has taken the box out to poll it, and puts it back when the poll returns.
+    Polling,
+    /// The future returned; the same box holds its output, until the handle takes it.
+    Returned(TaskBox),
+    /// The future panicked or was cancelled, and is gone. The error waits for the handle.
+    Failed(TaskError),
+}
+// ANCHOR_END: stages
+
+impl Stage {
+    /// True once the task has returned, panicked or been cancelled.
+    fn is_finished(&self) -> bool {
+        matches!(self, Stage::Returned(_) | Stage::Failed(_))
+    }
+}
+
+// ANCHOR: table
+/// The loop's tasks, by id: a slab whose slots carry a generation.
+///
+/// An id is `generation << 32 | slot`. Freeing a slot bumps its generation, so a wake that
+/// arrives for a task that has finished finds a different generation and is ignored, even if
+/// the slot now holds a new task.
+pub(crate) struct TaskTable {
+    /// Which `run` this table belongs to: handles carry it, so that a handle kept past its
+    /// `run` never matches a slot of a later one.
+    run: u64,
+    slots: Vec<Slot>,
+    /// Indices of free slots, reused before the table grows.
+    free: Vec<u32>,
+    /// How many tasks have a future that is still alive (running or being polled).
+    running: usize,
+}
+
+/// One task: everything about it that does not depend on its future's type, and its box.
+struct Slot {
+    /// Bumped each time the slot is freed; part of the id of the task in it.
+    generation: u32,
     /// Set when the task cancels itself during its own poll; the loop drops it afterwards.
-    cancel_requested: Cell<bool>,
-    /// True once the future is gone (returned, panicked or cancelled).
-    finished: Cell<bool>,
+    cancel_requested: bool,
+    /// Set when the handle was dropped: nobody will take the outcome, so the slot is freed as
+    /// soon as the task finishes.
+    detached: bool,
+    /// The stage, which holds the box or the error.
+    stage: Stage,
+    /// The waker of whoever awaits the handle (one is enough: a handle cannot be cloned).
+    join_waker: Option<Waker>,
+    /// The task's name and birthplace, for messages.
+    header: Header,
+    /// The waker state of the slot's task. It stays when the task leaves, and the next task in
+    /// the slot takes it over if nothing else holds it any more: one allocation less per spawn.
+    task_waker: Arc<TaskWaker>,
+    /// The same waker as a `std::task::Waker`, made at spawn so that a poll clones nothing.
+    /// Dropped when the future goes, so that `task_waker` can be taken over.
+    waker: Option<Waker>,
+}
+// ANCHOR_END: table
+
+/// How messages name a task.
+pub(crate) struct Header {
+    /// The name given at spawn (shared with the handle), if any.
+    name: Option<Rc<str>>,
+    /// Where `spawn` was called.
+    location: &'static Location<'static>,
 }
 
 impl Header {
-    /// Remembers `waker` as the one to wake when the task finishes (one waker: the latest
-    /// poller of the handle replaces the previous one).
-    fn register_join_waker(&self, waker: &Waker) {
-        let mut slot = self.join_waker.take();
-        match &mut slot {
-            Some(w) if w.will_wake(waker) => {}
-            _ => slot = Some(waker.clone()),
-        }
-        self.join_waker.set(slot);
-    }
-
-    /// "name (spawned at file:line)" or "task spawned at file:line": how messages name a task.
+    /// "task 'name' (spawned at file:line)" or "task spawned at file:line".
     pub(crate) fn describe(&self) -> String {
         match &self.name {
             Some(name) => format!("task '{name}' (spawned at {})", self.location),
@@ -133,166 +268,334 @@ impl Header {
     }
 }
 
-// ANCHOR: stages
-enum Stage<F: Future> {
-    /// The future, and the waker it is polled with. The waker lives here rather than in the
-    /// header so that it goes when the future goes: the task table can then hand it to the
-    /// next task spawned into the same slot (see `TaskTable::vacant`).
-    Running {
-        future: Pin<Box<F>>,
-        /// The task's waker state; its "scheduled" flag is cleared before each poll.
-        task_waker: Arc<TaskWaker>,
-        /// The same waker as a `std::task::Waker`, made once so that a poll clones nothing.
-        waker: Waker,
-    },
-    Finished(Result<F::Output, TaskError>),
-    Taken,
-}
+/// A new run's identity: `run` calls this once per table.
+static NEXT_RUN: AtomicU64 = AtomicU64::new(0);
 
-struct TaskCell<F: Future> {
-    header: Header,
-    stage: RefCell<Stage<F>>,
-}
-// ANCHOR_END: stages
+impl TaskTable {
+    /// An empty table for a new `run`.
+    pub(crate) fn new() -> TaskTable {
+        TaskTable {
+            run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
+            slots: Vec::new(),
+            free: Vec::new(),
+            running: 0,
+        }
+    }
 
-/// The loop's view of a task: something to poll or cancel.
-pub(crate) trait Runnable {
-    /// Polls the future once. Returns true if the task finished (and should leave the table).
-    fn run(&self, debug: Option<std::time::Duration>) -> bool;
-    /// Drops the future without polling it again. Returns false if it had already finished.
-    fn cancel(&self) -> bool;
-}
+    /// How many tasks are alive (spawned and not finished).
+    pub(crate) fn len(&self) -> usize {
+        self.running
+    }
 
-/// The handle's view of a task: something whose output can be awaited.
-trait Joinable<T> {
-    fn header(&self) -> &Header;
-    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>>;
-    fn cancel(&self) -> bool;
-    /// Shows the outcome of a finished task to `f` without taking it. False if there is none
-    /// (still running, or already taken).
-    fn peek(&self, f: &mut dyn FnMut(&Result<T, TaskError>)) -> bool;
-}
+    // ANCHOR: generations
+    /// The slot of task `id` of run `run`, if it is still in the table.
+    fn slot(&mut self, run: u64, id: TaskId) -> Option<&mut Slot> {
+        if run != self.run {
+            return None; // A handle from another `run`.
+        }
+        let slot = self.slots.get_mut((id & 0xffff_ffff) as usize)?;
+        if u64::from(slot.generation) != id >> 32 || matches!(slot.stage, Stage::Free) {
+            return None; // A stale id: that task has left the slot.
+        }
+        Some(slot)
+    }
 
-// ANCHOR: finish
-impl<F: Future> TaskCell<F> {
-    /// Replaces a running future with its outcome, then drops the future and wakes the
-    /// awaiting handle, in that order and with no borrow held.
-    fn finish(&self, outcome: Result<F::Output, TaskError>) {
-        let old = match self.stage.try_borrow_mut() {
-            Ok(mut stage) => mem::replace(&mut *stage, Stage::Finished(outcome)),
-            Err(_) => return, // Unreachable: callers hold no borrow.
+    /// Empties the slot of task `id` (the caller checked that it is there), and bumps its
+    /// generation so that the id matches nothing any more. Returns what the slot held, for
+    /// the caller to drop after releasing the table.
+    fn free(&mut self, id: TaskId) -> Leftovers {
+        let index = (id & 0xffff_ffff) as usize;
+        let slot = &mut self.slots[index];
+        slot.generation = slot.generation.wrapping_add(1);
+        slot.cancel_requested = false;
+        slot.detached = false;
+        self.free.push(index as u32);
+        Leftovers {
+            future: None,
+            outcome: mem::replace(&mut slot.stage, Stage::Free),
+            header: Some(Header {
+                name: slot.header.name.take(),
+                location: slot.header.location,
+            }),
+            wake: None,
+            waker: slot.join_waker.take(),
+        }
+    }
+    // ANCHOR_END: generations
+
+    // ANCHOR: insert
+    /// Puts a new task in a free slot (or a new one) and queues it for its first poll.
+    fn insert(
+        &mut self,
+        task: TaskBox,
+        name: Option<Rc<str>>,
+        location: &'static Location<'static>,
+        shared: &Arc<Shared>,
+    ) -> TaskId {
+        let index = match self.free.pop() {
+            Some(index) => index as usize,
+            None => {
+                self.slots.push(Slot {
+                    generation: 0,
+                    cancel_requested: false,
+                    detached: false,
+                    stage: Stage::Free,
+                    join_waker: None,
+                    header: Header {
+                        name: None,
+                        location,
+                    },
+                    task_waker: TaskWaker::new(0, shared),
+                    waker: None,
+                });
+                self.slots.len() - 1
+            }
         };
-        self.header.finished.set(true);
-        drop(old); // The future's destructors run here, free to touch the runtime.
-        if let Some(waker) = self.header.join_waker.take() {
+        let slot = &mut self.slots[index];
+        let id = (u64::from(slot.generation) << 32) | index as u64;
+        // `get_mut` succeeds only if no clone of the old waker is left anywhere (in a timer, a
+        // socket, another thread): then no late wake for the old task can reach the new one.
+        match Arc::get_mut(&mut slot.task_waker) {
+            Some(waker) => waker.reuse(id),
+            None => slot.task_waker = TaskWaker::new(id, shared),
+        }
+        slot.waker = Some(slot.task_waker.waker());
+        slot.stage = Stage::Running(task);
+        slot.header = Header { name, location };
+        self.running += 1;
+        // Our own waker: it queues the id, and runs no user code.
+        slot.task_waker.schedule();
+        id
+    }
+    // ANCHOR_END: insert
+
+    // ANCHOR: drain
+    /// Takes every task out of the table (used when `run` returns): the futures of the tasks
+    /// still running, to be dropped (cancelled) after the borrow ends. The outcome of a task
+    /// that finished and whose handle is still held moves to `KEPT`, for that handle.
+    pub(crate) fn drain(&mut self) -> Vec<Leftovers> {
+        let ids: Vec<TaskId> = (self.slots.iter().enumerate())
+            .filter(|(_, slot)| !matches!(slot.stage, Stage::Free))
+            .map(|(index, slot)| (u64::from(slot.generation) << 32) | index as u64)
+            .collect();
+        self.running = 0;
+        let mut dropped = Vec::new();
+        for id in ids {
+            let slot = &self.slots[(id & 0xffff_ffff) as usize];
+            let keep = slot.stage.is_finished() && !slot.detached;
+            let mut leftovers = self.free(id);
+            if keep {
+                KEPT.with(|kept| kept.borrow_mut().push((self.run, id, leftovers)));
+            } else {
+                leftovers.wake = leftovers.waker.take();
+                dropped.push(leftovers);
+            }
+        }
+        dropped
+    }
+    // ANCHOR_END: drain
+}
+
+thread_local! {
+    /// Outcomes of tasks that finished before their `run` returned, by run and id, while
+    /// their handles live on: awaiting such a handle after `run` still gives the outcome.
+    static KEPT: RefCell<Vec<(u64, TaskId, Leftovers)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Takes the kept outcome of task `id` of run `run` (see `KEPT`), if there is one.
+fn take_kept(run: u64, id: TaskId) -> Option<Leftovers> {
+    KEPT.try_with(|kept| {
+        let mut kept = kept.borrow_mut();
+        let index = kept.iter().position(|&(r, i, _)| (r, i) == (run, id))?;
+        Some(kept.swap_remove(index).2)
+    })
+    .ok()
+    .flatten()
+}
+
+/// What a table operation took out of a slot: dropped and woken by [`Leftovers::release`]
+/// once the table's borrow has ended, because dropping a future or an output runs user code,
+/// which may use the table (spawn, cancel, sleep ...).
+#[must_use = "call `release` once the table is no longer borrowed"]
+pub(crate) struct Leftovers {
+    /// The box of a future that panicked or was cancelled: dropped first.
+    future: Option<TaskBox>,
+    /// What a freed slot held (a future, an output or an error), or `Stage::Free`: dropped
+    /// next, unless the handle takes it out first. A panic still here is one that nobody
+    /// will ever see: it is reported.
+    outcome: Stage,
+    /// The freed task's name and birthplace, for that report.
+    header: Option<Header>,
+    /// Whoever awaits the task, to wake now that it finished.
+    wake: Option<Waker>,
+    /// A waker to drop without waking.
+    waker: Option<Waker>,
+}
+
+impl Leftovers {
+    /// Nothing but `future` to drop, and `wake` to wake.
+    fn new(future: Option<TaskBox>, wake: Option<Waker>) -> Leftovers {
+        Leftovers {
+            future,
+            outcome: Stage::Free,
+            header: None,
+            wake,
+            waker: None,
+        }
+    }
+
+    /// Reports, drops, then wakes. Call it with no borrow of the table held.
+    pub(crate) fn release(self) {
+        // asyncio logs "Task exception was never retrieved"; so do we, for panics nobody took.
+        if let (Stage::Failed(TaskError::Panicked(_)), Some(header)) = (&self.outcome, &self.header)
+        {
+            eprintln!(
+                "aio: {} panicked and its Task was never awaited",
+                header.describe()
+            );
+        }
+        // The destructors of the future, then of the outcome, run here.
+        drop(self.future);
+        drop(self.outcome);
+        drop(self.waker);
+        if let Some(waker) = self.wake {
             waker.wake();
         }
     }
 }
-// ANCHOR_END: finish
 
 // ANCHOR: run
-impl<F: Future> Runnable for TaskCell<F> {
-    fn run(&self, debug: Option<std::time::Duration>) -> bool {
-        let polled = {
-            let Ok(mut stage) = self.stage.try_borrow_mut() else {
-                return false;
-            };
-            let Stage::Running {
-                future,
-                task_waker,
-                waker,
-            } = &mut *stage
-            else {
-                return true; // A stale wake of a finished task.
-            };
-            task_waker.clear_scheduled();
-            let mut cx = Context::from_waker(waker);
-            let started = debug.map(|_| Instant::now());
-            let polled = panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx)));
-            if let (Some(threshold), Some(started)) = (debug, started) {
-                crate::debug::check_poll(&self.header, started.elapsed(), threshold);
-            }
-            polled
+/// Polls task `id` once, if it is still running: takes its box out of the table, polls it
+/// with the table released, and puts it back, or records how the task ended.
+pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration>) {
+    let (mut task, waker) = {
+        let mut table = tasks.borrow_mut();
+        let run = table.run;
+        let Some(slot) = table.slot(run, id) else {
+            return; // Finished and freed since it was woken.
         };
-        match polled {
-            Err(payload) => self.finish(Err(TaskError::Panicked(payload))),
-            // The task cancelled itself during this poll: `cancel` promised `Cancelled`, so
-            // that is the outcome even if the future went on to return (asyncio agrees).
-            Ok(_) if self.header.cancel_requested.get() => self.finish(Err(TaskError::Cancelled)),
-            Ok(Poll::Ready(output)) => self.finish(Ok(output)),
-            Ok(Poll::Pending) => return false,
-        }
-        true
+        let task = match mem::replace(&mut slot.stage, Stage::Polling) {
+            Stage::Running(task) => task,
+            finished => {
+                slot.stage = finished; // Cancelled or finished since it was woken.
+                return;
+            }
+        };
+        slot.task_waker.clear_scheduled();
+        let waker = slot.waker.take().expect("a running task has its waker");
+        (task, waker)
+    };
+    let started = debug.map(|_| Instant::now());
+    let polled = panic::catch_unwind(AssertUnwindSafe(|| {
+        task.as_mut().poll_once(&mut Context::from_waker(&waker))
+    }));
+    if let (Some(threshold), Some(started)) = (debug, started) {
+        let table = tasks.borrow();
+        let slot = &table.slots[(id & 0xffff_ffff) as usize]; // Still ours: it is `Polling`.
+        crate::debug::check_poll(&slot.header, started.elapsed(), threshold);
     }
-
-    fn cancel(&self) -> bool {
-        if self.header.finished.get() {
-            return false;
-        }
-        if self.stage.try_borrow_mut().is_err() {
-            // The task is cancelling itself from inside its own poll.
-            self.header.cancel_requested.set(true);
-            return true;
-        }
-        self.finish(Err(TaskError::Cancelled));
-        true
+    if let Some(leftovers) = tasks.borrow_mut().after_poll(id, task, waker, polled) {
+        leftovers.release(); // The task finished.
     }
 }
 // ANCHOR_END: run
 
-impl<F: Future> Joinable<F::Output> for TaskCell<F> {
-    fn header(&self) -> &Header {
-        &self.header
-    }
-
-    // ANCHOR: join
-    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, TaskError>> {
-        if !self.header.finished.get() {
-            self.header.register_join_waker(cx.waker());
-            return Poll::Pending;
-        }
-        let Ok(mut stage) = self.stage.try_borrow_mut() else {
-            return Poll::Pending; // A task awaiting its own handle: it can never finish.
-        };
-        match mem::replace(&mut *stage, Stage::Taken) {
-            Stage::Finished(outcome) => Poll::Ready(outcome),
-            Stage::Taken => panic!("a `Task` was polled again after it returned its output"),
-            Stage::Running { .. } => unreachable!("a finished task still holds its future"),
-        }
-    }
-    // ANCHOR_END: join
-
-    fn peek(&self, f: &mut dyn FnMut(&Result<F::Output, TaskError>)) -> bool {
-        match self.stage.try_borrow().as_deref() {
-            Ok(Stage::Finished(outcome)) => {
-                f(outcome);
-                true
+impl TaskTable {
+    // ANCHOR: after_poll
+    /// Puts a polled box back (`None`), or records the outcome of a task that finished.
+    fn after_poll(
+        &mut self,
+        id: TaskId,
+        task: TaskBox,
+        waker: Waker,
+        polled: std::thread::Result<bool>,
+    ) -> Option<Leftovers> {
+        let run = self.run;
+        let slot = self
+            .slot(run, id)
+            .expect("a task being polled keeps its slot");
+        let (outcome, dropped) = match polled {
+            Err(payload) => (Stage::Failed(TaskError::Panicked(payload)), Some(task)),
+            // The task cancelled itself during this poll: `cancel` promised `Cancelled`, so
+            // that is the outcome even if the future went on to return (asyncio agrees).
+            Ok(_) if slot.cancel_requested => (Stage::Failed(TaskError::Cancelled), Some(task)),
+            Ok(true) => (Stage::Returned(task), None),
+            Ok(false) => {
+                slot.stage = Stage::Running(task);
+                slot.waker = Some(waker);
+                return None;
             }
-            _ => false,
-        }
+        };
+        slot.stage = outcome;
+        Some(self.finish(id, dropped))
     }
+    // ANCHOR_END: after_poll
 
-    // ANCHOR: handle_cancel
-    fn cancel(&self) -> bool {
-        let cancelled = Runnable::cancel(self);
-        if cancelled && !self.header.cancel_requested.get() {
-            runtime::try_with_core(|core| core.tasks.borrow_mut().remove(self.header.id));
+    // ANCHOR: finish
+    /// Called once the stage of task `id` holds its outcome (returned, panicked, cancelled).
+    /// What this returns, once released, drops `dropped` (the box of a panicked or cancelled
+    /// future) and then wakes whoever awaits the handle.
+    fn finish(&mut self, id: TaskId, dropped: Option<TaskBox>) -> Leftovers {
+        self.running -= 1;
+        let run = self.run;
+        let slot = self.slot(run, id).expect("a finishing task has its slot");
+        slot.waker = None; // No more polls: the slot's next task may take the waker over.
+        if !slot.detached {
+            return Leftovers::new(dropped, slot.join_waker.take());
         }
-        cancelled
+        // Nobody holds the handle, so nobody will take the outcome: free the slot now.
+        let mut leftovers = self.free(id);
+        leftovers.future = dropped;
+        leftovers
     }
-    // ANCHOR_END: handle_cancel
+    // ANCHOR_END: finish
 }
 
-impl<F: Future> Drop for TaskCell<F> {
-    fn drop(&mut self) {
-        // asyncio logs "Task exception was never retrieved"; so do we, for panics nobody awaited.
-        if let Stage::Finished(Err(TaskError::Panicked(_))) = self.stage.get_mut() {
-            eprintln!(
-                "aio: {} panicked and its Task was never awaited",
-                self.header.describe()
-            );
+impl TaskTable {
+    // ANCHOR: handle_cancel
+    /// Cancels task `id` for its handle. The future is dropped when the returned leftovers are
+    /// released, unless the task is cancelling itself from inside its own poll: then its box
+    /// is out of the table, and the loop drops it when the poll returns.
+    fn cancel(&mut self, run: u64, id: TaskId) -> (bool, Leftovers) {
+        let nothing = || Leftovers::new(None, None);
+        let Some(slot) = self.slot(run, id) else {
+            return (false, nothing()); // Finished and taken, or from another `run`.
+        };
+        match &slot.stage {
+            Stage::Running(_) => {
+                let cancelled = Stage::Failed(TaskError::Cancelled);
+                let Stage::Running(task) = mem::replace(&mut slot.stage, cancelled) else {
+                    unreachable!("matched just above");
+                };
+                (true, self.finish(id, Some(task)))
+            }
+            Stage::Polling => {
+                slot.cancel_requested = true;
+                (true, nothing())
+            }
+            Stage::Returned(_) | Stage::Failed(_) | Stage::Free => (false, nothing()),
         }
+    }
+    // ANCHOR_END: handle_cancel
+
+    /// Takes the outcome of task `id` for its handle, and frees the slot. `None` if the table
+    /// has no such task, or if it has not finished.
+    fn take(&mut self, run: u64, id: TaskId) -> Option<Leftovers> {
+        if !self.slot(run, id)?.stage.is_finished() {
+            return None;
+        }
+        Some(self.free(id))
+    }
+
+    /// The handle of task `id` was dropped. A finished task leaves the table now; a running
+    /// one is marked detached and leaves when it finishes.
+    fn detach(&mut self, run: u64, id: TaskId) -> Option<Leftovers> {
+        let slot = self.slot(run, id)?;
+        if !slot.stage.is_finished() {
+            slot.detached = true;
+            return None;
+        }
+        Some(self.free(id))
     }
 }
 
@@ -301,69 +604,158 @@ impl<F: Future> Drop for TaskCell<F> {
 /// Like an asyncio `Task`, the task runs whether or not anyone awaits the handle, and dropping
 /// the handle does not stop it (call [`Task::cancel`] for that).
 pub struct Task<T> {
-    cell: Rc<dyn Joinable<T>>,
+    /// The task's id in the table of the loop that spawned it.
+    id: TaskId,
+    /// Which `run` spawned the task (see `TaskTable::run`).
+    run: u64,
+    /// The name given with [`spawn_named`], shared with the table.
+    name: Option<Rc<str>>,
+    /// The type of the output this handle takes out of the task's box. A `Task` stays on the
+    /// loop's thread, like the table it points into: `Rc` makes it neither `Send` nor `Sync`.
+    output: PhantomData<Rc<T>>,
 }
 
 impl<T> Task<T> {
+    /// Runs `f` with the table of the running loop, if this task belongs to it.
+    fn with_table<R>(&self, f: impl FnOnce(&mut TaskTable) -> R) -> Option<R> {
+        runtime::try_with_core(|core| {
+            let mut tasks = core.tasks.borrow_mut();
+            (tasks.run == self.run).then(|| f(&mut tasks))
+        })
+        .flatten()
+    }
+
     /// Cancels the task: its future is dropped now, at the `.await` where it is suspended, which
     /// releases its timers and sockets. Returns false if the task had already finished.
     ///
     /// Awaiting the handle afterwards gives `Err(TaskError::Cancelled)`.
     pub fn cancel(&self) -> bool {
-        self.cell.cancel()
+        let Some((cancelled, leftovers)) = self.with_table(|table| table.cancel(self.run, self.id))
+        else {
+            return false; // Outside its `run`: `run` cancelled it when it returned.
+        };
+        leftovers.release(); // Drops the future: the table is free again.
+        cancelled
     }
 
     /// True once the task has finished: returned, panicked or been cancelled.
     pub fn is_finished(&self) -> bool {
-        self.cell.header().finished.get()
+        self.with_table(|table| match table.slot(self.run, self.id) {
+            Some(slot) => slot.stage.is_finished(),
+            None => true, // Its outcome was taken.
+        })
+        .unwrap_or(true) // Outside its `run`: finished, cancelled at the latest when it returned.
     }
 
     /// The name given with [`spawn_named`], if any.
     pub fn name(&self) -> Option<&str> {
-        self.cell.header().name.as_deref()
+        self.name.as_deref()
     }
 
     /// Ready once the task has finished, without taking its output; until then, `cx`'s waker
     /// is woken when it finishes. For [`wait`](crate::wait), which returns finished tasks
     /// still holding their outputs.
     pub(crate) fn poll_finished(&self, cx: &mut Context<'_>) -> Poll<()> {
-        let header = self.cell.header();
-        if header.finished.get() {
-            return Poll::Ready(());
+        let registered = self.with_table(|table| {
+            let slot = table.slot(self.run, self.id)?;
+            if slot.stage.is_finished() {
+                return None;
+            }
+            // One waker: the latest poller of the handle replaces the previous one.
+            let waker = cx.waker();
+            let replaced = match &slot.join_waker {
+                Some(old) if old.will_wake(waker) => None,
+                _ => slot.join_waker.replace(waker.clone()),
+            };
+            Some(replaced)
+        });
+        match registered.flatten() {
+            Some(replaced) => {
+                drop(replaced); // With the table released.
+                Poll::Pending
+            }
+            // Finished, or its outcome was taken, or outside its `run`.
+            None => Poll::Ready(()),
         }
-        header.register_join_waker(cx.waker());
-        Poll::Pending
     }
 
     /// Applies `f` to the outcome of a finished task without taking it; `None` while the task
-    /// runs or once its output was taken.
-    pub(crate) fn peek<R>(&self, f: impl FnOnce(&Result<T, TaskError>) -> R) -> Option<R> {
-        let mut f = Some(f);
-        let mut result = None;
-        self.cell.peek(&mut |outcome| {
-            if let Some(f) = f.take() {
-                result = Some(f(outcome));
+    /// runs or once its output was taken. `f` runs while the table is borrowed: it may look,
+    /// not spawn or cancel.
+    pub(crate) fn peek<R>(&self, f: impl FnOnce(Result<&T, &TaskError>) -> R) -> Option<R>
+    where
+        T: 'static,
+    {
+        self.with_table(|table| match &mut table.slot(self.run, self.id)?.stage {
+            Stage::Returned(task) => {
+                let output = task.as_mut().output()?.downcast_ref::<T>()?;
+                Some(f(Ok(output)))
             }
-        });
-        result
+            Stage::Failed(error) => Some(f(Err(error))),
+            Stage::Running(_) | Stage::Polling | Stage::Free => None,
+        })
+        .flatten()
     }
 }
 
-impl<T> Future for Task<T> {
+// ANCHOR: join
+impl<T: 'static> Future for Task<T> {
     type Output = Result<T, TaskError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.cell.poll_join(cx)
+        if self.poll_finished(cx).is_pending() {
+            return Poll::Pending; // `cx`'s waker is woken when the task finishes.
+        }
+        let taken = (self.with_table(|table| table.take(self.run, self.id)))
+            .flatten()
+            .or_else(|| take_kept(self.run, self.id));
+        let Some(mut leftovers) = taken else {
+            if self.with_table(|_| ()).is_some() {
+                panic!("a `Task` was polled again after it returned its output");
+            }
+            // After its `run`, with no kept outcome: `run` cancelled the task when it returned.
+            return Poll::Ready(Err(TaskError::Cancelled));
+        };
+        let outcome = mem::replace(&mut leftovers.outcome, Stage::Free);
+        leftovers.release(); // Drops the slot's join waker, with the table released.
+        Poll::Ready(match outcome {
+            Stage::Returned(mut task) => {
+                // The box cannot name `T`; the handle can, and lends it a typed place to fill.
+                let mut output: Option<T> = None;
+                task.as_mut().take_output(&mut output);
+                Ok(output.expect("a task's output has the type of its handle"))
+            }
+            Stage::Failed(error) => Err(error),
+            Stage::Running(_) | Stage::Polling | Stage::Free => {
+                unreachable!("`take` hands out finished tasks only")
+            }
+        })
+    }
+}
+// ANCHOR_END: join
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        let leftovers = (self.with_table(|table| table.detach(self.run, self.id)))
+            .flatten()
+            .or_else(|| take_kept(self.run, self.id));
+        if let Some(leftovers) = leftovers {
+            leftovers.release();
+        }
     }
 }
 
 impl<T> fmt::Debug for Task<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header = self.cell.header();
+        // Where it was spawned is known while the task is in the table.
+        let location = self
+            .with_table(|table| Some(table.slot(self.run, self.id)?.header.location))
+            .flatten();
+        let spawned_at = location.map_or_else(|| "?".to_string(), |l| l.to_string());
         f.debug_struct("Task")
-            .field("name", &header.name)
-            .field("spawned_at", &format_args!("{}", header.location))
-            .field("finished", &header.finished.get())
+            .field("name", &self.name)
+            .field("spawned_at", &format_args!("{spawned_at}"))
+            .field("finished", &self.is_finished())
             .finish()
     }
 }
@@ -403,126 +795,18 @@ where
 {
     // ANCHOR: spawn
     let location = Location::caller();
+    let name: Option<Rc<str>> = name.map(Rc::from);
     runtime::with_core("aio::spawn", |core| {
+        // The task's one allocation: the future, then its output, in one box.
+        let task: TaskBox = Box::pin(MaybeDone::Future(future));
         let mut tasks = core.tasks.borrow_mut();
-        let (id, task_waker) = tasks.vacant(&core.queue.shared);
-        let cell = Rc::new(TaskCell {
-            header: Header {
-                id,
-                name,
-                location,
-                join_waker: Cell::new(None),
-                cancel_requested: Cell::new(false),
-                finished: Cell::new(false),
-            },
-            stage: RefCell::new(Stage::Running {
-                future: Box::pin(future),
-                waker: task_waker.waker(),
-                task_waker: task_waker.clone(),
-            }),
-        });
-        tasks.insert(id, cell.clone());
-        drop(tasks);
-        task_waker.schedule();
-        Task { cell }
+        let id = tasks.insert(task, name.clone(), location, &core.queue.shared);
+        Task {
+            id,
+            run: tasks.run,
+            name,
+            output: PhantomData,
+        }
     })
     // ANCHOR_END: spawn
-}
-
-// ANCHOR: table
-/// The loop's tasks, by id: a slab whose slots carry a generation.
-///
-/// An id is `generation << 32 | slot`. Removing a task bumps its slot's generation, so a wake
-/// that arrives for a task that has finished finds a different generation and is ignored, even
-/// if the slot now holds a new task.
-#[derive(Default)]
-pub(crate) struct TaskTable {
-    slots: Vec<Slot>,
-    /// Indices of empty slots, reused before the table grows.
-    free: Vec<u32>,
-    /// How many tasks are in the table.
-    len: usize,
-}
-
-#[derive(Default)]
-struct Slot {
-    generation: u32,
-    task: Option<Rc<dyn Runnable>>,
-    /// The waker of the slot's last task. It stays when the task leaves, and the next task in
-    /// the slot takes it over if nothing else holds it any more: one allocation less per spawn.
-    waker: Option<Arc<TaskWaker>>,
-}
-// ANCHOR_END: table
-
-impl TaskTable {
-    /// The id and the waker the next inserted task will have. Call `insert` with them right away.
-    pub(crate) fn vacant(&mut self, shared: &Arc<Shared>) -> (TaskId, Arc<TaskWaker>) {
-        let index = match self.free.last() {
-            Some(&index) => index,
-            None => {
-                self.slots.push(Slot::default());
-                self.free.push((self.slots.len() - 1) as u32);
-                (self.slots.len() - 1) as u32
-            }
-        };
-        let slot = &mut self.slots[index as usize];
-        let id = (u64::from(slot.generation) << 32) | u64::from(index);
-        // `get_mut` succeeds only if no clone of the old waker is left anywhere (in a timer, a
-        // socket, another thread): then no late wake for the old task can reach the new one.
-        match slot.waker.as_mut().and_then(Arc::get_mut) {
-            Some(waker) => waker.reuse(id),
-            None => slot.waker = Some(TaskWaker::new(id, shared)),
-        }
-        let waker = slot.waker.clone().expect("the slot has a waker now");
-        (id, waker)
-    }
-
-    pub(crate) fn insert(&mut self, id: TaskId, task: Rc<dyn Runnable>) {
-        let index = self.free.pop().expect("vacant reserves a slot");
-        debug_assert_eq!(u64::from(index), id & 0xffff_ffff);
-        self.slots[index as usize].task = Some(task);
-        self.len += 1;
-    }
-
-    // ANCHOR: generations
-    /// The task with this id, if it is still in the table.
-    pub(crate) fn get(&self, id: TaskId) -> Option<Rc<dyn Runnable>> {
-        let slot = self.slots.get((id & 0xffff_ffff) as usize)?;
-        if u64::from(slot.generation) != id >> 32 {
-            return None;
-        }
-        slot.task.clone()
-    }
-
-    /// Takes the task out of the table. The caller drops it after releasing the borrow.
-    pub(crate) fn remove(&mut self, id: TaskId) -> Option<Rc<dyn Runnable>> {
-        let index = (id & 0xffff_ffff) as usize;
-        let slot = self.slots.get_mut(index)?;
-        if u64::from(slot.generation) != id >> 32 {
-            return None;
-        }
-        let task = slot.task.take()?;
-        slot.generation = slot.generation.wrapping_add(1);
-        self.free.push(index as u32);
-        self.len -= 1;
-        Some(task)
-    }
-    // ANCHOR_END: generations
-
-    /// How many tasks are alive.
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Takes every task out of the table (used when `run` returns).
-    pub(crate) fn drain(&mut self) -> Vec<Rc<dyn Runnable>> {
-        let ids: Vec<TaskId> = self
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(_, slot)| slot.task.is_some())
-            .map(|(index, slot)| (u64::from(slot.generation) << 32) | index as u64)
-            .collect();
-        ids.into_iter().filter_map(|id| self.remove(id)).collect()
-    }
 }

@@ -156,7 +156,7 @@ impl<T> Wait<T> {
     }
 }
 
-impl<T: Outcome> Future for Wait<T> {
+impl<T: Outcome + 'static> Future for Wait<T> {
     type Output = (Vec<Task<T>>, Vec<Task<T>>);
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -192,7 +192,7 @@ impl<T: Outcome> Future for Wait<T> {
 }
 
 /// Whether a finished task failed: it panicked, or its output is an error.
-fn has_failed<T: Outcome>(outcome: &Result<T, TaskError>) -> bool {
+fn has_failed<T: Outcome>(outcome: Result<&T, &TaskError>) -> bool {
     match outcome {
         Ok(output) => output.is_error(),
         Err(TaskError::Panicked(_)) => true,
