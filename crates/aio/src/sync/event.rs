@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::waiters::{wake_all, WaitList, Waiter};
+use super::waiters::{poll_condition, wake_all, WaitList, Waiter};
 
 /// A flag that tasks can wait for. Cloning gives another handle to the same event.
 ///
@@ -87,26 +87,11 @@ pub struct EventWait {
 impl EventWait {
     /// Polls the flag: `Ready` once it is up (or `set` woke us), else `Pending`.
     pub fn poll_wait(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        match &self.waiter {
-            Some(waiter) if waiter.is_notified() => {
-                self.waiter = None;
-                Poll::Ready(())
-            }
-            Some(waiter) => {
-                waiter.register(cx.waker());
-                Poll::Pending
-            }
-            None => {
-                let mut inner = self.event.inner.borrow_mut();
-                if inner.set {
-                    return Poll::Ready(());
-                }
-                let waiter = inner.waiters.push(cx.waker(), None);
-                drop(inner);
-                self.waiter = Some(waiter);
-                Poll::Pending
-            }
-        }
+        let event = &self.event;
+        poll_condition(&mut self.waiter, cx.waker(), |waker| {
+            let mut inner = event.inner.borrow_mut();
+            (!inner.set).then(|| inner.waiters.push(waker, None))
+        })
     }
 }
 

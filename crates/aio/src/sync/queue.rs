@@ -45,7 +45,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use super::waiters::{wake_all, WaitList, Waiter};
+use super::waiters::{poll_condition, wake_all, WaitList, Waiter};
 
 /// A FIFO queue shared by tasks, optionally bounded. Cloning gives another handle to the same
 /// queue.
@@ -460,26 +460,11 @@ pub struct Join<T> {
 impl<T> Join<T> {
     /// Polls: `Ready` once no item is unfinished, else `Pending`.
     pub fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        match &self.waiter {
-            Some(waiter) if waiter.is_notified() => {
-                self.waiter = None;
-                Poll::Ready(())
-            }
-            Some(waiter) => {
-                waiter.register(cx.waker());
-                Poll::Pending
-            }
-            None => {
-                let mut inner = self.queue.inner.borrow_mut();
-                if inner.unfinished == 0 {
-                    return Poll::Ready(());
-                }
-                let waiter = inner.joiners.push(cx.waker(), None);
-                drop(inner);
-                self.waiter = Some(waiter);
-                Poll::Pending
-            }
-        }
+        let queue = &self.queue;
+        poll_condition(&mut self.waiter, cx.waker(), |waker| {
+            let mut inner = queue.inner.borrow_mut();
+            (inner.unfinished != 0).then(|| inner.joiners.push(waker, None))
+        })
     }
 }
 

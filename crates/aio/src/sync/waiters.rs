@@ -157,3 +157,34 @@ impl<V> fmt::Debug for WaitList<V> {
 pub(crate) fn wake_all(wakers: impl IntoIterator<Item = Waker>) {
     wakers.into_iter().for_each(Waker::wake);
 }
+
+/// Polls a wait for a condition that, once true, frees every waiter at once (an `Event` being
+/// set, a `Queue` having no unfinished work).
+///
+/// `Ready` if the waiter in `place` was notified. Otherwise, on the first poll,
+/// `check_or_join` looks at the condition: it returns `None` if it already holds, or joins
+/// the line and returns the new waiter. Later polls only refresh the waker.
+pub(crate) fn poll_condition(
+    place: &mut Option<Rc<Waiter<()>>>,
+    waker: &Waker,
+    check_or_join: impl FnOnce(&Waker) -> Option<Rc<Waiter<()>>>,
+) -> std::task::Poll<()> {
+    use std::task::Poll;
+    match place {
+        Some(waiter) if waiter.is_notified() => {
+            *place = None;
+            Poll::Ready(())
+        }
+        Some(waiter) => {
+            waiter.register(waker);
+            Poll::Pending
+        }
+        None => match check_or_join(waker) {
+            None => Poll::Ready(()),
+            Some(waiter) => {
+                *place = Some(waiter);
+                Poll::Pending
+            }
+        },
+    }
+}
