@@ -446,6 +446,15 @@ struct ServerShared {
 }
 
 impl ServerShared {
+    /// Wakes the current task at the next change (closed, a connection ended); once, however
+    /// often it polls.
+    fn add_waiter(&self, cx: &mut std::task::Context<'_>) {
+        let mut waiters = self.waiters.borrow_mut();
+        if !waiters.iter().any(|w| w.will_wake(cx.waker())) {
+            waiters.push(cx.waker().clone());
+        }
+    }
+
     fn wake_waiters(&self) {
         let waiters = std::mem::take(&mut *self.waiters.borrow_mut());
         waiters.into_iter().for_each(Waker::wake);
@@ -533,7 +542,7 @@ impl Server {
             if self.shared.closed.get() {
                 return Poll::Ready(());
             }
-            self.shared.waiters.borrow_mut().push(cx.waker().clone());
+            self.shared.add_waiter(cx);
             Poll::Pending
         })
         .await
@@ -546,7 +555,7 @@ impl Server {
             if self.shared.closed.get() && self.shared.active.get() == 0 {
                 return Poll::Ready(());
             }
-            self.shared.waiters.borrow_mut().push(cx.waker().clone());
+            self.shared.add_waiter(cx);
             Poll::Pending
         })
         .await
