@@ -129,8 +129,10 @@ impl Transport {
     /// by the loop later (watch [`get_write_buffer_size`](Self::get_write_buffer_size), or
     /// implement [`Protocol::pause_writing`]).
     ///
+    /// After [`close`](Self::close) or [`abort`](Self::abort), the data is dropped.
+    ///
     /// # Panics
-    /// After [`close`](Self::close) or [`write_eof`](Self::write_eof).
+    /// After [`write_eof`](Self::write_eof).
     #[track_caller]
     pub fn write(&self, data: &[u8]) {
         self.shared.buffer.write(data);

@@ -330,8 +330,11 @@ impl StreamWriter {
     /// with `drain().await`, so that a slow peer slows the writer down instead of the buffer
     /// growing without end.
     ///
+    /// After [`close`](Self::close), or once the connection has failed, the data is dropped
+    /// (as asyncio does; `drain` reports a failure).
+    ///
     /// # Panics
-    /// After [`write_eof`](Self::write_eof) or [`close`](Self::close).
+    /// After [`write_eof`](Self::write_eof).
     #[track_caller]
     pub fn write(&self, data: &[u8]) {
         self.buffer.write(data);

@@ -291,18 +291,43 @@ fn a_cancelled_reader_task_leaves_no_interest_behind() {
 }
 
 #[test]
-fn writing_after_close_is_refused_clearly() {
+fn writing_after_write_eof_is_refused_clearly() {
     let result = std::panic::catch_unwind(|| {
         run(async {
             let server = echo_server().await;
             let (_reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
-            writer.close();
+            writer.write_eof();
             writer.write(b"too late");
         })
     });
     let panic = result.unwrap_err();
-    let message = panic.downcast_ref::<String>().unwrap();
-    assert!(message.contains("write() after close()"), "{message}");
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or(panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap();
+    assert!(message.contains("write() after write_eof()"), "{message}");
+}
+
+#[test]
+fn writing_after_close_sends_nothing_more() {
+    run(async {
+        let received = aio::Promise::new();
+        let result = received.clone();
+        let server = aio::start_server("127.0.0.1:0", move |mut reader, _writer| {
+            let result = result.clone();
+            async move { result.set_result(reader.read_to_eof().await.unwrap()) }
+        })
+        .await
+        .unwrap();
+        let (_reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
+        writer.write(b"sent\n");
+        writer.close();
+        writer.write(b"dropped\n"); // Another task might still hold the writer: no panic.
+        writer.wait_closed().await;
+        assert_eq!(writer.write_buffer_size(), 0);
+        assert_eq!(received.await, b"sent\n");
+    });
 }
 
 #[test]
