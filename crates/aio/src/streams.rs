@@ -404,8 +404,12 @@ impl StreamWriter {
 
 impl Drop for StreamWriter {
     fn drop(&mut self) {
-        // Like asyncio's transport when its writer goes away: send what is left, then close.
-        self.buffer.close();
+        // Nothing more will be written: send what is left, then the end of file. The reader
+        // may still be reading (`let (reader, _) = ...` drops the writer at once); the socket
+        // closes when both halves, and the bytes still to send, are gone.
+        if !self.buffer.is_closing() {
+            self.buffer.write_eof();
+        }
     }
 }
 
@@ -494,9 +498,15 @@ impl Server {
             loop {
                 let stream = match listener.accept().await {
                     Ok((stream, _peer)) => stream,
-                    // A connection that failed before we took it (reset, out of descriptors):
-                    // not the server's end. Try the next one.
-                    Err(_) => continue,
+                    // The client gave up before we took its connection: take the next one.
+                    Err(e) if is_per_connection(&e) => continue,
+                    // Out of descriptors or memory: accepting again at once would fail again,
+                    // in a busy loop. Wait a second, as asyncio does.
+                    Err(e) => {
+                        eprintln!("aio: accept failed ({e}); retrying in {ACCEPT_RETRY:?}");
+                        crate::sleep(ACCEPT_RETRY).await;
+                        continue;
+                    }
                 };
                 let connection = on_connection(stream);
                 server.active.set(server.active.get() + 1);
@@ -563,6 +573,21 @@ impl Server {
         })
         .await
     }
+}
+
+/// How long a server waits before accepting again after a failure that is not one
+/// connection's (asyncio's `ACCEPT_RETRY_DELAY`).
+const ACCEPT_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// True for `accept` errors that concern one connection only.
+fn is_per_connection(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::Interrupted
+            | io::ErrorKind::PermissionDenied
+    )
 }
 
 /// Counts a connection out of its server when dropped.

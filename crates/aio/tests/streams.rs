@@ -360,3 +360,21 @@ fn reading_to_eof_never_answers_a_client_that_waits_for_the_answer() {
         assert_eq!(reader.readline().await.unwrap(), b"got 27 bytes\n");
     });
 }
+
+#[test]
+fn dropping_the_writer_ends_only_the_writing_side() {
+    run(async {
+        // Answers the client's end of file with a goodbye, then closes.
+        let server = aio::start_server("127.0.0.1:0", |mut reader, writer| async move {
+            let request = reader.read_to_eof().await.unwrap();
+            writer.write(format!("bye after {} bytes\n", request.len()).as_bytes());
+            writer.close();
+        })
+        .await
+        .unwrap();
+        let (mut reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
+        writer.write(b"hi");
+        drop(writer); // Like write_eof: the buffer goes out, then the end of file.
+        assert_eq!(reader.read_to_eof().await.unwrap(), b"bye after 2 bytes\n");
+    });
+}
