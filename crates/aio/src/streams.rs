@@ -435,6 +435,7 @@ pub async fn open_connection(addr: impl ToSocketAddrs) -> io::Result<(StreamRead
 /// It accepts connections in a task of its own from the moment it is created, and runs each
 /// connection in a task too. Dropping the `Server` handle does not stop it; [`close`](Self::close) does.
 pub struct Server {
+    /// State shared with the accept task and the connections' tasks.
     shared: Rc<ServerShared>,
 }
 
