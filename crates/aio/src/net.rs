@@ -79,6 +79,7 @@ impl TcpListener {
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct Accept<'a> {
+    /// The listener whose reader slot this future may occupy.
     listener: &'a TcpListener,
 }
 
@@ -256,7 +257,9 @@ impl TcpStream {
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct ReadSome<'a> {
+    /// The stream whose reader slot this future may occupy.
     stream: &'a TcpStream,
+    /// Where the bytes go.
     buf: &'a mut [u8],
 }
 
@@ -281,7 +284,9 @@ impl Drop for ReadSome<'_> {
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct WriteSome<'a> {
+    /// The stream whose writer slot this future may occupy.
     stream: &'a TcpStream,
+    /// The bytes to send.
     buf: &'a [u8],
 }
 

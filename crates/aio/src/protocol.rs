@@ -93,6 +93,7 @@ impl<P: Protocol + ?Sized> Protocol for Box<P> {
 /// A protocol's handle on its connection (asyncio's transport). Clones share the connection.
 #[derive(Clone)]
 pub struct Transport {
+    /// State shared with the connection's task and the other clones.
     shared: Rc<TransportShared>,
 }
 
@@ -129,8 +130,10 @@ impl Transport {
     /// by the loop later (watch [`get_write_buffer_size`](Self::get_write_buffer_size), or
     /// implement [`Protocol::pause_writing`]).
     ///
+    /// After [`close`](Self::close) or [`abort`](Self::abort), the data is dropped.
+    ///
     /// # Panics
-    /// After [`close`](Self::close) or [`write_eof`](Self::write_eof).
+    /// After [`write_eof`](Self::write_eof).
     #[track_caller]
     pub fn write(&self, data: &[u8]) {
         self.shared.buffer.write(data);
@@ -201,10 +204,15 @@ impl Transport {
 
 /// What the connection's task handles next.
 enum Next {
+    /// This many bytes were read into the task's buffer: for `data_received`.
     Data(usize),
+    /// The peer sent its end of file: for `eof_received`.
     Eof,
+    /// The transport is closed and flushed: time for `connection_lost(None)`.
     Closed,
+    /// The write buffer crossed a mark: `pause_writing` (true) or `resume_writing` (false).
     WritingPaused(bool),
+    /// Reading or writing failed: `connection_lost(Some(error))`.
     Failed(io::Error),
 }
 
@@ -333,7 +341,9 @@ pub async fn create_connection<P: Protocol>(
 
 /// Wraps a protocol to send its transport back to [`create_connection`].
 struct Announce<P> {
+    /// The caller's protocol, which receives every callback.
     protocol: P,
+    /// Where `connection_made` sends the transport; taken on first use.
     sender: Option<futures::channel::oneshot::Sender<Transport>>,
 }
 

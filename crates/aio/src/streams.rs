@@ -330,8 +330,11 @@ impl StreamWriter {
     /// with `drain().await`, so that a slow peer slows the writer down instead of the buffer
     /// growing without end.
     ///
+    /// After [`close`](Self::close), or once the connection has failed, the data is dropped
+    /// (as asyncio does; `drain` reports a failure).
+    ///
     /// # Panics
-    /// After [`write_eof`](Self::write_eof) or [`close`](Self::close).
+    /// After [`write_eof`](Self::write_eof).
     #[track_caller]
     pub fn write(&self, data: &[u8]) {
         self.buffer.write(data);
@@ -407,8 +410,12 @@ impl StreamWriter {
 
 impl Drop for StreamWriter {
     fn drop(&mut self) {
-        // Like asyncio's transport when its writer goes away: send what is left, then close.
-        self.buffer.close();
+        // Nothing more will be written: send what is left, then the end of file. The reader
+        // may still be reading (`let (reader, _) = ...` drops the writer at once); the socket
+        // closes when both halves, and the bytes still to send, are gone.
+        if !self.buffer.is_closing() {
+            self.buffer.write_eof();
+        }
     }
 }
 
@@ -434,6 +441,7 @@ pub async fn open_connection(addr: impl ToSocketAddrs) -> io::Result<(StreamRead
 /// It accepts connections in a task of its own from the moment it is created, and runs each
 /// connection in a task too. Dropping the `Server` handle does not stop it; [`close`](Self::close) does.
 pub struct Server {
+    /// State shared with the accept task and the connections' tasks.
     shared: Rc<ServerShared>,
 }
 
@@ -452,6 +460,15 @@ struct ServerShared {
 }
 
 impl ServerShared {
+    /// Wakes the current task at the next change (closed, a connection ended); once, however
+    /// often it polls.
+    fn add_waiter(&self, cx: &mut std::task::Context<'_>) {
+        let mut waiters = self.waiters.borrow_mut();
+        if !waiters.iter().any(|w| w.will_wake(cx.waker())) {
+            waiters.push(cx.waker().clone());
+        }
+    }
+
     fn wake_waiters(&self) {
         let waiters = std::mem::take(&mut *self.waiters.borrow_mut());
         waiters.into_iter().for_each(Waker::wake);
@@ -488,9 +505,15 @@ impl Server {
             loop {
                 let stream = match listener.accept().await {
                     Ok((stream, _peer)) => stream,
-                    // A connection that failed before we took it (reset, out of descriptors):
-                    // not the server's end. Try the next one.
-                    Err(_) => continue,
+                    // The client gave up before we took its connection: take the next one.
+                    Err(e) if is_per_connection(&e) => continue,
+                    // Out of descriptors or memory: accepting again at once would fail again,
+                    // in a busy loop. Wait a second, as asyncio does.
+                    Err(e) => {
+                        eprintln!("aio: accept failed ({e}); retrying in {ACCEPT_RETRY:?}");
+                        crate::sleep(ACCEPT_RETRY).await;
+                        continue;
+                    }
                 };
                 let connection = on_connection(stream);
                 server.active.set(server.active.get() + 1);
@@ -539,7 +562,7 @@ impl Server {
             if self.shared.closed.get() {
                 return Poll::Ready(());
             }
-            self.shared.waiters.borrow_mut().push(cx.waker().clone());
+            self.shared.add_waiter(cx);
             Poll::Pending
         })
         .await
@@ -552,11 +575,26 @@ impl Server {
             if self.shared.closed.get() && self.shared.active.get() == 0 {
                 return Poll::Ready(());
             }
-            self.shared.waiters.borrow_mut().push(cx.waker().clone());
+            self.shared.add_waiter(cx);
             Poll::Pending
         })
         .await
     }
+}
+
+/// How long a server waits before accepting again after a failure that is not one
+/// connection's (asyncio's `ACCEPT_RETRY_DELAY`).
+const ACCEPT_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// True for `accept` errors that concern one connection only.
+fn is_per_connection(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::Interrupted
+            | io::ErrorKind::PermissionDenied
+    )
 }
 
 /// Counts a connection out of its server when dropped.

@@ -74,19 +74,16 @@ impl WriteBuffer {
     /// Queues `data` for sending, sending what the kernel takes right away. Never waits.
     #[track_caller]
     pub(crate) fn write(self: &Rc<Self>, data: &[u8]) {
-        if self.eof.get() || self.closing.get() {
+        if self.eof.get() {
             panic!(
-                "write() after {}: the connection no longer accepts data. Write everything \
-                 first, then call write_eof() or close() once",
-                if self.eof.get() {
-                    "write_eof()"
-                } else {
-                    "close()"
-                }
+                "write() after write_eof(): this side has already said it will send nothing \
+                 more. Write everything first, then call write_eof() once"
             );
         }
-        if data.is_empty() || self.error.borrow().is_some() {
-            return; // After a failure data goes nowhere; drain() reports the error.
+        // Like asyncio: after close() (this task's or another's) or a failure, data goes
+        // nowhere; drain() reports a failure.
+        if data.is_empty() || self.closing.get() || self.error.borrow().is_some() {
+            return;
         }
         let mut rest = data;
         if !self.flushing.get() {

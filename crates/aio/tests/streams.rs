@@ -289,18 +289,43 @@ fn a_cancelled_reader_task_leaves_no_interest_behind() {
 }
 
 #[test]
-fn writing_after_close_is_refused_clearly() {
+fn writing_after_write_eof_is_refused_clearly() {
     let result = std::panic::catch_unwind(|| {
         run(async {
             let server = echo_server().await;
             let (_reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
-            writer.close();
+            writer.write_eof();
             writer.write(b"too late");
         })
     });
     let panic = result.unwrap_err();
-    let message = panic.downcast_ref::<String>().unwrap();
-    assert!(message.contains("write() after close()"), "{message}");
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or(panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap();
+    assert!(message.contains("write() after write_eof()"), "{message}");
+}
+
+#[test]
+fn writing_after_close_sends_nothing_more() {
+    run(async {
+        let received = aio::Promise::new();
+        let result = received.clone();
+        let server = aio::start_server("127.0.0.1:0", move |mut reader, _writer| {
+            let result = result.clone();
+            async move { result.set_result(reader.read_to_eof().await.unwrap()) }
+        })
+        .await
+        .unwrap();
+        let (_reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
+        writer.write(b"sent\n");
+        writer.close();
+        writer.write(b"dropped\n"); // Another task might still hold the writer: no panic.
+        writer.wait_closed().await;
+        assert_eq!(writer.write_buffer_size(), 0);
+        assert_eq!(received.await, b"sent\n");
+    });
 }
 
 #[test]
@@ -363,5 +388,23 @@ fn abort_drops_what_is_buffered_and_closes_at_once() {
             .await
             .expect("wait_closed after abort waited for the peer");
         server.close();
+    });
+}
+
+#[test]
+fn dropping_the_writer_ends_only_the_writing_side() {
+    run(async {
+        // Answers the client's end of file with a goodbye, then closes.
+        let server = aio::start_server("127.0.0.1:0", |mut reader, writer| async move {
+            let request = reader.read_to_eof().await.unwrap();
+            writer.write(format!("bye after {} bytes\n", request.len()).as_bytes());
+            writer.close();
+        })
+        .await
+        .unwrap();
+        let (mut reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
+        writer.write(b"hi");
+        drop(writer); // Like write_eof: the buffer goes out, then the end of file.
+        assert_eq!(reader.read_to_eof().await.unwrap(), b"bye after 2 bytes\n");
     });
 }
