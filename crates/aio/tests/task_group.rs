@@ -93,22 +93,29 @@ fn join_returns_the_error_as_soon_as_a_task_fails() {
     });
 }
 
+/// A group with a task that sleeps 100 ms (noting in `flag` when it is dropped) and one that
+/// panics with "boom" at 10 ms.
+fn sleeper_and_panic(flag: Rc<Cell<Option<Instant>>>) -> aio::TaskGroup<(), ()> {
+    let mut group = aio::TaskGroup::new();
+    group.spawn(async move {
+        let _flag = DroppedAt(flag);
+        aio::sleep(ms(100)).await;
+        Ok(())
+    });
+    group.spawn(async {
+        aio::sleep(ms(10)).await;
+        panic!("boom");
+    });
+    group
+}
+
 #[test]
 fn a_panic_cancels_the_siblings_and_join_continues_the_panic() {
     let dropped_at = Rc::new(Cell::new(None));
     let flag = dropped_at.clone();
     let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run_virtual(async move {
-            let mut group = aio::TaskGroup::<(), ()>::new();
-            group.spawn(async move {
-                let _flag = DroppedAt(flag);
-                aio::sleep(ms(100)).await;
-                Ok(())
-            });
-            group.spawn(async {
-                aio::sleep(ms(10)).await;
-                panic!("boom");
-            });
+            let mut group = sleeper_and_panic(flag);
             let _ = group.join().await;
         })
     }));
@@ -123,16 +130,7 @@ fn a_panic_cancels_the_siblings_at_the_moment_of_the_panic() {
         let start = aio::now();
         let dropped_at = Rc::new(Cell::new(None));
         let flag = dropped_at.clone();
-        let mut group = aio::TaskGroup::<(), ()>::new();
-        group.spawn(async move {
-            let _flag = DroppedAt(flag);
-            aio::sleep(ms(100)).await;
-            Ok(())
-        });
-        group.spawn(async {
-            aio::sleep(ms(10)).await;
-            panic!("boom");
-        });
+        let mut group = sleeper_and_panic(flag);
         aio::sleep(ms(50)).await;
         assert_eq!(dropped_at.get(), Some(start + ms(10)));
         drop(group);
