@@ -115,7 +115,7 @@ fn a_panic_cancels_the_siblings_and_join_continues_the_panic() {
     let flag = dropped_at.clone();
     let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run_virtual(async move {
-            let mut group = sleeper_and_panic(flag);
+            let group = sleeper_and_panic(flag);
             let _ = group.join().await;
         })
     }));
@@ -130,7 +130,7 @@ fn a_panic_cancels_the_siblings_at_the_moment_of_the_panic() {
         let start = aio::now();
         let dropped_at = Rc::new(Cell::new(None));
         let flag = dropped_at.clone();
-        let mut group = sleeper_and_panic(flag);
+        let group = sleeper_and_panic(flag);
         aio::sleep(ms(50)).await;
         assert_eq!(dropped_at.get(), Some(start + ms(10)));
         drop(group);

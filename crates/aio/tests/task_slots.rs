@@ -113,34 +113,3 @@ fn a_handle_from_an_earlier_run_never_reaches_a_task_of_a_later_run() {
         assert_eq!(new.await.unwrap(), "new");
     });
 }
-
-#[test]
-fn a_stale_wake_does_not_reach_the_task_that_reuses_a_freed_slot() {
-    run_virtual(async {
-        // The first task is queued, then cancelled, and its handle dropped: the slot is free,
-        // and the first task's id stays in the run queue.
-        let first = aio::spawn(CountPolls(Rc::new(Cell::new(0))));
-        first.cancel();
-        drop(first);
-        // The second task takes the freed slot; only the generation tells the two apart.
-        let polls = Rc::new(Cell::new(0));
-        let second = aio::spawn(CountPolls(polls.clone()));
-        aio::yield_now().await;
-        assert_eq!(polls.get(), 1, "the stale wake polled the new task");
-        aio::yield_now().await;
-        assert_eq!(polls.get(), 1);
-        second.cancel();
-    });
-}
-
-/// A future that counts its polls and never completes.
-struct CountPolls(Rc<Cell<u32>>);
-
-impl std::future::Future for CountPolls {
-    type Output = ();
-
-    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {
-        self.0.set(self.0.get() + 1);
-        std::task::Poll::Pending
-    }
-}

@@ -158,9 +158,11 @@ fn a_task_cancelled_before_it_ever_ran_is_never_polled() {
 #[test]
 fn a_stale_wake_does_not_reach_the_task_that_reuses_the_slot() {
     virtual_run(async {
-        // The first task is queued, then cancelled: its id stays in the run queue.
+        // The first task is queued, then cancelled, and its handle dropped: the slot is free
+        // (a live handle would keep it), and the first task's id stays in the run queue.
         let first = aio::spawn(CountPolls(Rc::new(Cell::new(0))));
         first.cancel();
+        drop(first);
         // The second task takes the freed slot; only the generation tells the two apart.
         let polls = Rc::new(Cell::new(0));
         let second = aio::spawn(CountPolls(polls.clone()));
