@@ -72,9 +72,7 @@ fn io_with_tasks() -> (Duration, Option<usize>) {
             })
             .collect();
         let threads = os_threads(); // All 500 tasks exist now; they start at the next turn.
-        for task in tasks {
-            task.await.expect("the job finished");
-        }
+        aio::try_gather(tasks).await.expect("every job finished");
         (aio::now() - start, threads)
     })
 }
@@ -121,11 +119,7 @@ fn cpu_with_tasks() -> Results {
         let tasks: Vec<_> = (0..CPU_JOBS)
             .map(|_| aio::spawn(async { count_primes(PRIMES_BELOW) }))
             .collect();
-        let mut results = Vec::new();
-        for task in tasks {
-            results.push(task.await.expect("the job finished"));
-        }
-        results
+        aio::try_gather(tasks).await.expect("every job finished")
     })
 }
 
@@ -142,14 +136,8 @@ fn cpu_with_threads() -> Results {
 /// One job per blocking-pool thread, awaited from the loop: the way to mix the two.
 fn cpu_with_the_pool() -> Results {
     aio::run(async {
-        let jobs: Vec<_> = (0..CPU_JOBS)
-            .map(|_| aio::run_in_executor(|| count_primes(PRIMES_BELOW)))
-            .collect();
-        let mut results = Vec::new();
-        for job in jobs {
-            results.push(job.await);
-        }
-        results
+        let jobs = (0..CPU_JOBS).map(|_| aio::run_in_executor(|| count_primes(PRIMES_BELOW)));
+        aio::gather(jobs).await
     })
 }
 // ANCHOR_END: cpu
