@@ -57,9 +57,7 @@ async fn unlimited() {
     let tasks: Vec<_> = (0..JOBS)
         .map(|_| aio::spawn(download(gauge.clone(), start)))
         .collect();
-    for task in tasks {
-        task.await.unwrap();
-    }
+    aio::try_gather(tasks).await.unwrap();
     let took = aio::now() - start;
     println!(
         "no limit: took {:.1}s, at most {} at once",
@@ -87,10 +85,7 @@ async fn limited(limit: usize) {
             })
         })
         .collect();
-    let mut starts = Vec::new();
-    for task in tasks {
-        starts.push(task.await.unwrap());
-    }
+    let starts = aio::try_gather(tasks).await.unwrap();
     let took = aio::now() - start;
     let rounds = JOBS.div_ceil(limit);
     println!(
@@ -143,9 +138,7 @@ async fn blocking_pool() {
             })
         })
         .collect();
-    for job in jobs {
-        job.await;
-    }
+    aio::gather(jobs).await;
     let rounds = BLOCKING_JOBS.div_ceil(POOL);
     println!(
         "blocking pool of {POOL} threads, {BLOCKING_JOBS} jobs of {} ms:",
