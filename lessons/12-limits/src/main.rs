@@ -104,14 +104,11 @@ fn print_rounds(starts: &[Duration]) {
         .iter()
         .map(|at| format!("{:.1}", at.as_secs_f64()))
         .collect();
-    let mut i = 0;
-    while i < tenths.len() {
-        let same: Vec<String> = (i..tenths.len())
-            .take_while(|&j| tenths[j] == tenths[i])
-            .map(|j| j.to_string())
-            .collect();
-        println!("  started at {}s: {}", tenths[i], same.join(" "));
-        i += same.len();
+    let mut first = 0; // The number of the first download in the group.
+    for same in tenths.chunk_by(|a, b| a == b) {
+        let numbers: Vec<String> = (first..first + same.len()).map(|n| n.to_string()).collect();
+        println!("  started at {}s: {}", same[0], numbers.join(" "));
+        first += same.len();
     }
 }
 
