@@ -31,8 +31,7 @@ async def serve_page(reader, writer):
         body, status = b"No such site\n", "404 Not Found"
     writer.write(f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n"
                  f"Connection: close\r\n\r\n".encode() + body)
-    await writer.drain()
-    writer.close()
+    writer.close()  # After the response is sent.
     await writer.wait_closed()
 # ANCHOR_END: server
 

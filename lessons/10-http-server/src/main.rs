@@ -5,12 +5,15 @@
 //! to bad requests and gives up on clients that never finish.
 //!
 //! `cargo run -p lesson-10` starts the server on a free port and runs scripted clients against
-//! it; `cargo run -p lesson-10 -- --serve [--port N]` keeps it running for curl and a browser.
+//! it (`src/script.rs`); `cargo run -p lesson-10 -- --serve [--port N]` keeps it running for
+//! curl and a browser.
 
 use std::time::Duration;
 
 use aio::{StreamReader, StreamWriter};
-use http_lite::{parse_request, parse_response, Request, Response};
+use http_lite::{parse_request, Request, Response};
+
+mod script;
 
 // ANCHOR: limits
 /// The longest request head the server reads (request line and headers).
@@ -183,81 +186,6 @@ async fn serve(port: u16) -> std::io::Result<()> {
 }
 // ANCHOR_END: serve
 
-// ANCHOR: clients
-/// A scripted client: connects, sends `bytes`, then prints each response until `responses`
-/// have arrived or the server closes the connection.
-async fn client(addr: std::net::SocketAddr, bytes: &[u8], responses: usize) {
-    let (mut reader, writer) = aio::open_connection(addr).await.expect("connect");
-    writer.write(bytes);
-    writer.drain().await.expect("send");
-    let mut buf = Vec::new();
-    let mut seen = 0;
-    while seen < responses {
-        if let Some((head, head_len)) = parse_response(&buf, HEAD_LIMIT).expect("a response") {
-            let end = head_len + head.content_length.expect("Content-Length") as usize;
-            if buf.len() >= end {
-                let body = String::from_utf8_lossy(&buf[head_len..end]);
-                println!(
-                    "client: {} {} {:?}",
-                    head.status,
-                    head.reason,
-                    body.trim_end()
-                );
-                buf.drain(..end);
-                seen += 1;
-                continue;
-            }
-        }
-        let bytes = reader.read(4096).await.unwrap_or_default();
-        if bytes.is_empty() {
-            println!("client: the server closed the connection");
-            break;
-        }
-        buf.extend_from_slice(&bytes);
-    }
-    writer.close();
-    writer.wait_closed().await;
-}
-
-/// The default run: the server and scripted clients in one program.
-async fn demo() -> std::io::Result<()> {
-    let server = aio::start_server("127.0.0.1:0", handle).await?;
-    let addr = server.local_addr();
-    println!("serving on 127.0.0.1 (the OS picked a free port)");
-
-    println!("\n-- a normal GET");
-    client(addr, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", 1).await;
-
-    println!("\n-- keep-alive: two requests on one connection, the second says close");
-    let two = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n\
-                GET /missing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-    client(addr, two, 3).await;
-
-    println!("\n-- a malformed request");
-    client(addr, b"HELLO SERVER\r\n\r\n", 2).await;
-
-    let mut huge = b"GET / HTTP/1.1\r\nHost: localhost\r\n".to_vec();
-    for i in 0..160 {
-        huge.extend(format!("X-Padding-{i}: {}\r\n", "x".repeat(90)).as_bytes());
-    }
-    huge.extend(b"\r\n");
-    println!(
-        "\n-- an oversized head ({} bytes; the limit is {HEAD_LIMIT})",
-        huge.len()
-    );
-    client(addr, &huge, 2).await;
-
-    println!("\n-- a client that never finishes its request");
-    let start = aio::now();
-    client(addr, b"GET / HTTP/1.1\r\nHost: loc", 2).await;
-    println!("client: that took {:.1?}", aio::now() - start);
-
-    server.close();
-    server.wait_closed().await;
-    Ok(())
-}
-// ANCHOR_END: clients
-
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--serve") {
@@ -270,6 +198,6 @@ fn main() -> std::io::Result<()> {
         };
         aio::run(serve(port))
     } else {
-        aio::run(demo())
+        aio::run(script::demo())
     }
 }

@@ -6,16 +6,9 @@ use std::time::Duration;
 
 use aio::{ClockKind, StreamReader, StreamWriter};
 
-/// The seed's handler: read everything until EOF, then answer.
+/// The seed's handler: read everything until EOF (`await reader.read()`), then answer.
 async fn seed_handler(mut reader: StreamReader, writer: StreamWriter) {
-    let mut data = Vec::new();
-    loop {
-        let chunk = reader.read(4096).await.unwrap_or_default();
-        if chunk.is_empty() {
-            break;
-        }
-        data.extend(chunk);
-    }
+    let _request = reader.read_to_eof().await;
     writer.write(b"HTTP/1.1 200 OK\r\n\r\nHello!");
     let _ = writer.drain().await;
     writer.close();

@@ -55,8 +55,7 @@ async fn serve_page(mut reader: StreamReader, writer: StreamWriter) {
         Err(error) => Response::error(&error),
     };
     writer.write(&response.close().to_bytes());
-    let _ = writer.drain().await;
-    writer.close();
+    writer.close(); // After the response is sent.
     writer.wait_closed().await;
 }
 // ANCHOR_END: server

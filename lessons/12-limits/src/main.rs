@@ -57,9 +57,7 @@ async fn unlimited() {
     let tasks: Vec<_> = (0..JOBS)
         .map(|_| aio::spawn(download(gauge.clone(), start)))
         .collect();
-    for task in tasks {
-        task.await.unwrap();
-    }
+    aio::try_gather(tasks).await.unwrap();
     let took = aio::now() - start;
     println!(
         "no limit: took {:.1}s, at most {} at once",
@@ -87,10 +85,7 @@ async fn limited(limit: usize) {
             })
         })
         .collect();
-    let mut starts = Vec::new();
-    for task in tasks {
-        starts.push(task.await.unwrap());
-    }
+    let starts = aio::try_gather(tasks).await.unwrap();
     let took = aio::now() - start;
     let rounds = JOBS.div_ceil(limit);
     println!(
@@ -109,14 +104,11 @@ fn print_rounds(starts: &[Duration]) {
         .iter()
         .map(|at| format!("{:.1}", at.as_secs_f64()))
         .collect();
-    let mut i = 0;
-    while i < tenths.len() {
-        let same: Vec<String> = (i..tenths.len())
-            .take_while(|&j| tenths[j] == tenths[i])
-            .map(|j| j.to_string())
-            .collect();
-        println!("  started at {}s: {}", tenths[i], same.join(" "));
-        i += same.len();
+    let mut first = 0; // The number of the first download in the group.
+    for same in tenths.chunk_by(|a, b| a == b) {
+        let numbers: Vec<String> = (first..first + same.len()).map(|n| n.to_string()).collect();
+        println!("  started at {}s: {}", same[0], numbers.join(" "));
+        first += same.len();
     }
 }
 
@@ -143,9 +135,7 @@ async fn blocking_pool() {
             })
         })
         .collect();
-    for job in jobs {
-        job.await;
-    }
+    aio::gather(jobs).await;
     let rounds = BLOCKING_JOBS.div_ceil(POOL);
     println!(
         "blocking pool of {POOL} threads, {BLOCKING_JOBS} jobs of {} ms:",

@@ -66,13 +66,11 @@ fn main() {
         for task in &workers {
             task.cancel(); // The workers loop forever: cancel them ...
         }
-        let mut cancelled = 0;
-        for task in workers {
-            // ... and collect them: each one ends with `Cancelled`.
-            if task.await.is_err_and(|e| e.is_cancelled()) {
-                cancelled += 1;
-            }
-        }
+        let outcomes = aio::gather(workers).await; // ... and wait for them.
+        let cancelled = outcomes
+            .iter()
+            .filter(|outcome| outcome.as_ref().is_err_and(|e| e.is_cancelled()))
+            .count();
         println!("{cancelled} workers cancelled");
         let work: u64 = JOB_TIMES.iter().sum();
         println!(

@@ -8,10 +8,13 @@
 //! that do not vary and durations sorted into buckets; `-- --verbose` adds the raw figures,
 //! including the CPU-bound speed-ups.
 
-use std::collections::HashSet;
 use std::sync::Barrier;
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
+
+mod measure;
+
+use measure::{distinct_threads, os_threads, show_threads, time_against_in_a_row};
 
 /// I/O-bound: this many jobs...
 const IO_JOBS: usize = 500;
@@ -23,17 +26,6 @@ const WAIT: Duration = Duration::from_millis(20);
 /// CPU-bound: this many jobs, each counting the primes below `PRIMES_BELOW`.
 const CPU_JOBS: usize = 4;
 const PRIMES_BELOW: u64 = 20_000;
-
-/// How many threads the process has now, as the kernel counts them (Linux: /proc).
-fn os_threads() -> Option<usize> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("Threads:"))?;
-    line["Threads:".len()..].trim().parse().ok()
-}
-
-fn show_threads(count: Option<usize>) -> String {
-    count.map_or("not measured on this system".into(), |n| n.to_string())
-}
 
 // ANCHOR: io_threads
 /// One OS thread per job; each thread blocks in `thread::sleep` for every wait.
@@ -72,9 +64,7 @@ fn io_with_tasks() -> (Duration, Option<usize>) {
             })
             .collect();
         let threads = os_threads(); // All 500 tasks exist now; they start at the next turn.
-        for task in tasks {
-            task.await.expect("the job finished");
-        }
+        aio::try_gather(tasks).await.expect("every job finished");
         (aio::now() - start, threads)
     })
 }
@@ -121,11 +111,7 @@ fn cpu_with_tasks() -> Results {
         let tasks: Vec<_> = (0..CPU_JOBS)
             .map(|_| aio::spawn(async { count_primes(PRIMES_BELOW) }))
             .collect();
-        let mut results = Vec::new();
-        for task in tasks {
-            results.push(task.await.expect("the job finished"));
-        }
-        results
+        aio::try_gather(tasks).await.expect("every job finished")
     })
 }
 
@@ -142,42 +128,11 @@ fn cpu_with_threads() -> Results {
 /// One job per blocking-pool thread, awaited from the loop: the way to mix the two.
 fn cpu_with_the_pool() -> Results {
     aio::run(async {
-        let jobs: Vec<_> = (0..CPU_JOBS)
-            .map(|_| aio::run_in_executor(|| count_primes(PRIMES_BELOW)))
-            .collect();
-        let mut results = Vec::new();
-        for job in jobs {
-            results.push(job.await);
-        }
-        results
+        let jobs = (0..CPU_JOBS).map(|_| aio::run_in_executor(|| count_primes(PRIMES_BELOW)));
+        aio::gather(jobs).await
     })
 }
 // ANCHOR_END: cpu
-
-/// How many different threads did the jobs.
-fn distinct_threads(results: &[(usize, ThreadId)]) -> usize {
-    results
-        .iter()
-        .map(|(_, id)| *id)
-        .collect::<HashSet<_>>()
-        .len()
-}
-
-/// How long the jobs take in a row and with `f`: the best of five runs of each, taken in turns
-/// so that a busy moment on the machine does not favour either.
-fn time_against_in_a_row(f: fn() -> Results) -> (Duration, Duration) {
-    let time = |f: fn() -> Results| {
-        let start = Instant::now();
-        f();
-        start.elapsed()
-    };
-    let (mut in_a_row, mut took) = (Duration::MAX, Duration::MAX);
-    for _ in 0..5 {
-        in_a_row = in_a_row.min(time(cpu_in_a_row));
-        took = took.min(time(f));
-    }
-    (in_a_row, took)
-}
 
 // ANCHOR: main
 fn main() {

@@ -130,8 +130,10 @@ fn secs(d: Duration) -> String {
     format!("{:.2}s", d.as_secs_f64())
 }
 
-/// Prints the pace, and which stage set it.
+/// Prints the backpressure each upstream stage felt, the pace, and which stage set it.
 fn summary(pace: Pace, log: &Log) {
+    println!("read waited {} for room in all", secs(log.waited[0]));
+    println!("transform waited {} for room in all", secs(log.waited[1]));
     let writes: Vec<Duration> = log.done.iter().map(|times| times[2]).collect();
     // Once the pipeline is full, one item leaves every `interval`.
     let interval = (writes[LINES - 1] - writes[LINES / 2]) / (LINES - 1 - LINES / 2) as u32;
@@ -166,8 +168,6 @@ fn main() {
             secs(*write)
         );
     }
-    println!("read waited {} for room in all", secs(log.waited[0]));
-    println!("transform waited {} for room in all", secs(log.waited[1]));
     summary(slow_disk, &log);
     println!(
         "wrote {} lines, first {:?}, last {:?}",
@@ -184,8 +184,6 @@ fn main() {
     let (log, _) = aio::run(pipeline(fast_disk));
     println!();
     println!("write 0.03s instead:");
-    println!("read waited {} for room in all", secs(log.waited[0]));
-    println!("transform waited {} for room in all", secs(log.waited[1]));
     summary(fast_disk, &log);
 }
 // ANCHOR_END: main
