@@ -31,8 +31,7 @@ fn sections(output: &str) -> Vec<(String, String)> {
 #[test]
 fn every_section_of_the_asyncio_original_matches_the_lesson() {
     let rust = lesson_check::run_lesson(EXE, &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    let Some(python) = lesson_check::run_python(original, &[]) else {
+    let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) else {
         return;
     };
     let rust_sections = sections(&rust);
