@@ -72,7 +72,7 @@ pub fn python3(args: impl IntoIterator<Item = impl AsRef<OsStr>>) -> Option<Outp
     match output {
         Ok(output) => Some(output),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("python3 not found: skipping the comparison with asyncio");
+            eprintln!("python3 not found: skipping this check against Python");
             None
         }
         Err(e) => panic!("could not start python3: {e}"),
