@@ -4,9 +4,13 @@
 //! (`AIO_CLOCK=virtual`), so its output is instant and exact, and compares it with a snapshot.
 //! Where a lesson ports a seed article's example, it also runs the corrected asyncio program
 //! (`original.py`) under a virtual-time asyncio loop and compares the two outputs.
+//!
+//! Every helper that needs Python skips (returns `None`, or passes) with a note on stderr when
+//! no `python3` is installed, so the Rust side of the course can be tested without it.
 
 #![warn(missing_docs)]
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -29,27 +33,54 @@ pub fn python_runner() -> &'static str {
 }
 
 /// Runs an asyncio program (`original.py`) under the virtual-time loop and returns its stdout,
-/// or `None` (with a note on stderr) when no `python3` is installed.
+/// or `None` when no `python3` is installed.
+///
+/// Panics, showing stderr, if the program fails.
 pub fn run_python(script: impl AsRef<Path>, args: &[&str]) -> Option<String> {
     let script = script.as_ref();
-    let output = match Command::new("python3")
-        .arg(python_runner())
-        .arg(script)
-        .args(args)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-    {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("python3 not found: skipping the comparison with {script:?}");
-            return None;
-        }
-        Err(e) => panic!("could not start python3: {e}"),
-    };
+    let runner = [OsStr::new(python_runner()), script.as_os_str()];
+    let output = python3(runner.into_iter().chain(args.iter().map(OsStr::new)))?;
     Some(stdout_of(&script.display().to_string(), output))
 }
 
-fn stdout_of(what: &str, output: Output) -> String {
+/// Runs the lesson's asyncio original, `original.py` in `lesson_dir` (the lesson's
+/// `env!("CARGO_MANIFEST_DIR")`), like [`run_python`].
+pub fn run_original(lesson_dir: &str) -> Option<String> {
+    run_python(Path::new(lesson_dir).join("original.py"), &[])
+}
+
+/// Checks that the lesson binary `exe` prints exactly what its asyncio original in
+/// `lesson_dir` prints, both run in virtual time.
+pub fn assert_same_output_as_original(exe: &str, lesson_dir: &str) {
+    let rust = run_lesson(exe, &[]);
+    if let Some(python) = run_original(lesson_dir) {
+        assert!(
+            rust == python,
+            "the lesson and its original.py print different lines.\n\
+             --- lesson\n{rust}--- original.py\n{python}"
+        );
+    }
+}
+
+/// Runs `python3` with `args` (with `PYTHONDONTWRITEBYTECODE=1`, so that no `__pycache__` is
+/// left beside the lessons) and returns its output, or `None` when no `python3` is installed.
+pub fn python3(args: impl IntoIterator<Item = impl AsRef<OsStr>>) -> Option<Output> {
+    let output = Command::new("python3")
+        .args(args)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output();
+    match output {
+        Ok(output) => Some(output),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("python3 not found: skipping this check against Python");
+            None
+        }
+        Err(e) => panic!("could not start python3: {e}"),
+    }
+}
+
+/// The stdout of a finished program, `what`. Panics, showing stdout and stderr, if it failed.
+pub fn stdout_of(what: &str, output: Output) -> String {
     let stdout = String::from_utf8(output.stdout).expect("output is UTF-8");
     assert!(
         output.status.success(),

@@ -17,8 +17,7 @@ fn output_matches_the_asyncio_original() {
         .filter(|line| !line.starts_with("turns of the loop:"))
         .map(|line| format!("{line}\n"))
         .collect();
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    if let Some(python) = lesson_check::run_python(original, &[]) {
+    if let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) {
         assert_eq!(rust, python);
     }
 }

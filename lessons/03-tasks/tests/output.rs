@@ -28,8 +28,7 @@ fn sections(output: &str) -> Vec<(String, Vec<String>)> {
 #[test]
 fn output_matches_the_asyncio_original_except_when_cleanup_runs() {
     let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-03"), &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    let Some(python) = lesson_check::run_python(original, &[]) else {
+    let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) else {
         return;
     };
     let (rust, python) = (sections(&rust), sections(&python));

@@ -71,16 +71,9 @@ fn quoted(bytes: &[u8]) -> String {
     format!("{:?}", String::from_utf8_lossy(bytes))
 }
 
-// ANCHOR: main
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("--serve") => aio::run(serve(args.get(1).map_or("127.0.0.1:8888", |a| a))),
-        Some("--connect") => aio::run(connect(&args[1..])),
-        _ => aio::run(demo()),
-    }
-}
-
+// ANCHOR: demo
+/// What `cargo run -p lesson-04` runs (`main`, at the bottom, also offers `--serve` and
+/// `--connect`).
 async fn demo() {
     let hello = ["Hello, ", "world!\n"];
     let pause = Duration::from_millis(10);
@@ -140,7 +133,7 @@ async fn demo() {
     server.wait_closed().await;
     println!("the server had {} connections open at once", peak.get());
 }
-// ANCHOR_END: main
+// ANCHOR_END: demo
 
 // ANCHOR: serve
 /// `--serve`: an echo server that stays up, for `nc` (or the asyncio client) to talk to.
@@ -185,4 +178,13 @@ async fn connect(args: &[String]) {
     }
     writer.close();
     writer.wait_closed().await;
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("--serve") => aio::run(serve(args.get(1).map_or("127.0.0.1:8888", |a| a))),
+        Some("--connect") => aio::run(connect(&args[1..])),
+        _ => aio::run(demo()),
+    }
 }

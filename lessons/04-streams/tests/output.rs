@@ -14,11 +14,10 @@ fn output_matches_snapshot() {
 
 #[test]
 fn output_matches_the_asyncio_original() {
-    let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-04"), &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    if let Some(python) = lesson_check::run_python(original, &[]) {
-        assert_eq!(rust, python);
-    }
+    lesson_check::assert_same_output_as_original(
+        env!("CARGO_BIN_EXE_lesson-04"),
+        env!("CARGO_MANIFEST_DIR"),
+    );
 }
 
 /// A server process, killed when dropped.
@@ -51,14 +50,6 @@ fn start(mut command: Command) -> (Server, u16) {
     (Server(child), port)
 }
 
-fn have_python() -> bool {
-    let found = Command::new("python3").arg("--version").output().is_ok();
-    if !found {
-        eprintln!("python3 not found: skipping the test against asyncio");
-    }
-    found
-}
-
 /// An asyncio client: sends lines, reads each echo, ends with write_eof, expects the close.
 const ASYNCIO_CLIENT: &str = r#"
 import asyncio, sys
@@ -79,30 +70,21 @@ asyncio.run(asyncio.wait_for(main(int(sys.argv[1])), 10))
 
 #[test]
 fn an_asyncio_client_talks_to_the_lesson_server() {
-    if !have_python() {
-        return;
-    }
     let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-04"));
     command.args(["--serve", "127.0.0.1:0"]);
     let (_server, port) = start(command);
-    let output = Command::new("python3")
-        .args(["-c", ASYNCIO_CLIENT, &port.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let Some(output) = lesson_check::python3(["-c", ASYNCIO_CLIENT, &port.to_string()]) else {
+        return;
+    };
     assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
+        lesson_check::stdout_of("the asyncio client", output),
         "echo: hello from asyncio\necho: second line\nthen: b''\n"
     );
 }
 
 #[test]
 fn the_lesson_client_talks_to_an_asyncio_server() {
-    if !have_python() {
+    if lesson_check::python3(["--version"]).is_none() {
         return;
     }
     let mut command = Command::new("python3");
@@ -121,13 +103,8 @@ fn the_lesson_client_talks_to_an_asyncio_server() {
         ])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
+        lesson_check::stdout_of("the lesson's client", output),
         "sent \"one\\n\" got back \"one\\n\"\nsent \"two three\\n\" got back \"two three\\n\"\n"
     );
 }

@@ -156,89 +156,87 @@ fn print_log(side: &str, log: &Log) {
     }
 }
 
-// ANCHOR: main
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--serve") {
-        aio::run(serve(args.get(1).map_or("127.0.0.1:8888", |a| a)));
-        return;
-    }
-    aio::run(async {
-        println!("-- the article's EchoProtocol");
-        let log = Log::default();
-        let server_log = log.clone();
-        let server = aio::create_server("127.0.0.1:0", move || EchoProtocol {
-            transport: None,
-            log: server_log.clone(),
-        })
-        .await
-        .unwrap();
-        let (mut reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
-        writer.write(b"Hello, world!\n");
-        println!(
-            "client got back {}",
-            quoted(&reader.readline().await.unwrap())
-        );
-        writer.write_eof();
-        println!(
-            "client then reads {}",
-            quoted(&reader.read(100).await.unwrap())
-        );
-        server.close();
-        print_log("server", &log);
-
-        println!("-- lines that arrive in pieces");
-        let log = Log::default();
-        let server_log = log.clone();
-        let server = aio::create_server("127.0.0.1:0", move || ShoutProtocol {
-            transport: None,
-            partial: Vec::new(),
-            log: server_log.clone(),
-        })
-        .await
-        .unwrap();
-        let (mut reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
-        for piece in ["Hel", "lo\nwor", "ld\n"] {
-            writer.write(piece.as_bytes());
-            aio::sleep(Duration::from_millis(10)).await;
-        }
-        writer.write_eof();
-        println!(
-            "client got back {}",
-            quoted(&reader.read_to_eof().await.unwrap())
-        );
-        server.close();
-        print_log("server", &log);
-
-        println!("-- flow control: a fast producer, a slow consumer");
-        let (producer_log, consumer_log) = (Log::default(), Log::default());
-        let log = producer_log.clone();
-        let server = aio::create_server("127.0.0.1:0", move || Producer { log: log.clone() })
-            .await
-            .unwrap();
-        let done = aio::Promise::new();
-        let start = aio::now();
-        aio::create_connection(
-            server.local_addr(),
-            Consumer {
-                transport: None,
-                received: 0,
-                log: consumer_log.clone(),
-                done: done.clone(),
-            },
-        )
-        .await
-        .unwrap();
-        let received = done.await;
-        let elapsed = (aio::now() - start).as_secs_f64();
-        server.close();
-        server.wait_closed().await;
-        print_log("producer", &producer_log);
-        print_log("consumer", &consumer_log);
-        println!("consumer: received {} MiB in {elapsed:.0}s", received / MIB);
-    });
+// ANCHOR: parts
+async fn echo() {
+    println!("-- the article's EchoProtocol");
+    let log = Log::default();
+    let server_log = log.clone();
+    let server = aio::create_server("127.0.0.1:0", move || EchoProtocol {
+        transport: None,
+        log: server_log.clone(),
+    })
+    .await
+    .unwrap();
+    let (mut reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
+    writer.write(b"Hello, world!\n");
+    println!(
+        "client got back {}",
+        quoted(&reader.readline().await.unwrap())
+    );
+    writer.write_eof();
+    println!(
+        "client then reads {}",
+        quoted(&reader.read(100).await.unwrap())
+    );
+    server.close();
+    print_log("server", &log);
 }
-// ANCHOR_END: main
+
+async fn lines_in_pieces() {
+    println!("-- lines that arrive in pieces");
+    let log = Log::default();
+    let server_log = log.clone();
+    let server = aio::create_server("127.0.0.1:0", move || ShoutProtocol {
+        transport: None,
+        partial: Vec::new(),
+        log: server_log.clone(),
+    })
+    .await
+    .unwrap();
+    let (mut reader, writer) = aio::open_connection(server.local_addr()).await.unwrap();
+    for piece in ["Hel", "lo\nwor", "ld\n"] {
+        writer.write(piece.as_bytes());
+        aio::sleep(Duration::from_millis(10)).await;
+    }
+    writer.write_eof();
+    println!(
+        "client got back {}",
+        quoted(&reader.read_to_eof().await.unwrap())
+    );
+    server.close();
+    print_log("server", &log);
+}
+
+async fn flow_control() {
+    println!("-- flow control: a fast producer, a slow consumer");
+    let (producer_log, consumer_log) = (Log::default(), Log::default());
+    let log = producer_log.clone();
+    let server = aio::create_server("127.0.0.1:0", move || Producer { log: log.clone() })
+        .await
+        .unwrap();
+    let done = aio::Promise::new();
+    let start = aio::now();
+    aio::create_connection(
+        server.local_addr(),
+        Consumer {
+            transport: None,
+            received: 0,
+            log: consumer_log.clone(),
+            done: done.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let received = done.await;
+    let elapsed = (aio::now() - start).as_secs_f64();
+    server.close();
+    server.wait_closed().await;
+    print_log("producer", &producer_log);
+    print_log("consumer", &consumer_log);
+    println!("consumer: received {} MiB in {elapsed:.0}s", received / MIB);
+}
+
+// ANCHOR_END: parts
 
 /// `--serve`: the echo protocol, kept up for `nc`.
 async fn serve(addr: &str) {
@@ -253,4 +251,17 @@ async fn serve(addr: &str) {
     println!("Serving on {addr}");
     println!("Talk to it with: nc {} {}", addr.ip(), addr.port());
     server.serve_forever().await;
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--serve") {
+        aio::run(serve(args.get(1).map_or("127.0.0.1:8888", |a| a)));
+        return;
+    }
+    aio::run(async {
+        echo().await;
+        lines_in_pieces().await;
+        flow_control().await;
+    });
 }

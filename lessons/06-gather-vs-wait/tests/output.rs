@@ -1,7 +1,5 @@
 //! The lesson prints exactly what the book shows, and what its asyncio original prints.
 
-use std::process::Command;
-
 #[test]
 fn output_matches_snapshot() {
     let output = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-06"), &[]);
@@ -12,11 +10,10 @@ fn output_matches_snapshot() {
 
 #[test]
 fn output_matches_the_asyncio_original() {
-    let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-06"), &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    if let Some(python) = lesson_check::run_python(original, &[]) {
-        assert_eq!(rust, python);
-    }
+    lesson_check::assert_same_output_as_original(
+        env!("CARGO_BIN_EXE_lesson-06"),
+        env!("CARGO_MANIFEST_DIR"),
+    );
 }
 
 /// The chapter says that `asyncio.wait` refuses bare coroutines since Python 3.11, as the
@@ -38,12 +35,10 @@ if sys.version_info >= (3, 11):
 else:
     print("skipped")
 "#;
-    let Ok(output) = Command::new("python3").args(["-c", script]).output() else {
-        eprintln!("python3 not found: skipping");
+    let Some(output) = lesson_check::python3(["-c", script]) else {
         return;
     };
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{output:?}");
+    let stdout = lesson_check::stdout_of("python3", output);
     if stdout.trim() != "skipped" {
         assert_eq!(
             stdout.trim(),

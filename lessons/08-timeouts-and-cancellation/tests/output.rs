@@ -20,8 +20,7 @@ fn move_before(lines: &mut Vec<String>, line: &str, before: &str) {
 #[test]
 fn output_differs_from_the_asyncio_original_only_where_cancellation_differs() {
     let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-08"), &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    let Some(python) = lesson_check::run_python(original, &[]) else {
+    let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) else {
         return;
     };
     let mut expected: Vec<String> = rust.lines().map(String::from).collect();

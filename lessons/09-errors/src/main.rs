@@ -34,13 +34,17 @@ async fn errors_in_tasks() {
     let failing = aio::spawn(fetch("bad-page", 100));
     let crashing = aio::spawn(buggy(100));
     let fine = aio::spawn(fetch("page", 200));
-    // Two layers: did the task run to its end (outer), and what did it return (inner)?
     for task in [failing, crashing, fine] {
-        match task.await {
-            Ok(Ok(page)) => println!("got {page}"),
-            Ok(Err(error)) => println!("failed: {error}"),
-            Err(task_error) => println!("crashed: {task_error}"),
-        }
+        print_outcome(task.await);
+    }
+}
+
+/// Two layers: did the task run to its end (outer), and what did it return (inner)?
+fn print_outcome(outcome: Result<Result<String, String>, aio::TaskError>) {
+    match outcome {
+        Ok(Ok(page)) => println!("got {page}"),
+        Ok(Err(error)) => println!("failed: {error}"),
+        Err(task_error) => println!("crashed: {task_error}"),
     }
 }
 // ANCHOR_END: in_a_task
@@ -134,11 +138,7 @@ async fn wait_first_error() {
     );
     // `wait` raises nothing: look at each done task.
     for task in done {
-        match task.await {
-            Ok(Ok(page)) => println!("got {page}"),
-            Ok(Err(error)) => println!("failed: {error}"),
-            Err(task_error) => println!("crashed: {task_error}"),
-        }
+        print_outcome(task.await);
     }
     for task in pending {
         task.cancel();

@@ -31,8 +31,7 @@ fn sections(output: &str) -> Vec<(String, String)> {
 #[test]
 fn every_section_of_the_asyncio_original_matches_the_lesson() {
     let rust = lesson_check::run_lesson(EXE, &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    let Some(python) = lesson_check::run_python(original, &[]) else {
+    let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) else {
         return;
     };
     let rust_sections = sections(&rust);
@@ -77,12 +76,8 @@ fn a_panic_nobody_awaits_is_reported_on_stderr_and_an_err_is_not() {
 #[test]
 fn asyncio_logs_exceptions_that_nobody_retrieved() {
     let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    let Ok(output) = Command::new("python3")
-        .arg(lesson_check::python_runner())
-        .arg(original)
-        .output()
-    else {
-        return; // No python3.
+    let Some(output) = lesson_check::python3([lesson_check::python_runner(), original]) else {
+        return;
     };
     let stderr = String::from_utf8_lossy(&output.stderr);
     let logged = stderr.matches("Task exception was never retrieved").count();
@@ -131,16 +126,14 @@ fn rustc_warns_about_a_forgotten_await_with_the_text_the_book_shows() {
 /// Python warns at run time.
 #[test]
 fn python_does_not_run_a_coroutine_that_is_not_awaited() {
-    let Ok(output) = Command::new("python3")
-        .current_dir(snippets())
-        .arg("forgot_await.py")
-        .output()
-    else {
-        return; // No python3.
+    let Some(output) = lesson_check::python3([snippets().join("forgot_await.py")]) else {
+        return;
     };
-    assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "handled r1\n");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        lesson_check::stdout_of("forgot_await.py", output),
+        "handled r1\n"
+    );
     assert!(
         stderr.contains("RuntimeWarning: coroutine 'save' was never awaited"),
         "{stderr}"
