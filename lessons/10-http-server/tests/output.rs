@@ -1,7 +1,5 @@
 //! The lesson prints exactly what the book shows, and what its asyncio original prints.
 
-use std::process::Command;
-
 #[test]
 fn output_matches_snapshot() {
     let output = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-10"), &[]);
@@ -12,21 +10,17 @@ fn output_matches_snapshot() {
 
 #[test]
 fn output_matches_the_asyncio_original() {
-    let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-10"), &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    if let Some(python) = lesson_check::run_python(original, &[]) {
-        assert_eq!(rust, python);
-    }
+    lesson_check::assert_same_output_as_original(
+        env!("CARGO_BIN_EXE_lesson-10"),
+        env!("CARGO_MANIFEST_DIR"),
+    );
 }
 
 /// The seed advises tuning `asyncio.set_limit`: there is no such function.
 #[test]
 fn asyncio_has_no_set_limit() {
-    let checked = Command::new("python3")
-        .args(["-c", "import asyncio; print(hasattr(asyncio, 'set_limit'))"])
-        .output();
-    match checked {
-        Ok(output) => assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "False"),
-        Err(_) => eprintln!("python3 not found: skipping the check for asyncio.set_limit"),
+    let script = "import asyncio; print(hasattr(asyncio, 'set_limit'))";
+    if let Some(output) = lesson_check::python3(["-c", script]) {
+        assert_eq!(lesson_check::stdout_of("python3", output).trim(), "False");
     }
 }

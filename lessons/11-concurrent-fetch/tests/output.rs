@@ -10,9 +10,8 @@ fn output_matches_snapshot() {
 
 #[test]
 fn output_matches_the_asyncio_original() {
-    let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-11"), &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    if let Some(python) = lesson_check::run_python(original, &[]) {
-        assert_eq!(rust, python);
-    }
+    lesson_check::assert_same_output_as_original(
+        env!("CARGO_BIN_EXE_lesson-11"),
+        env!("CARGO_MANIFEST_DIR"),
+    );
 }

@@ -1,8 +1,6 @@
 //! The lesson prints exactly what the book shows, and what its asyncio original prints; and
 //! the setting the seed article names does not exist.
 
-use std::process::Command;
-
 #[test]
 fn output_matches_snapshot() {
     let output = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-12"), &[]);
@@ -13,11 +11,10 @@ fn output_matches_snapshot() {
 
 #[test]
 fn output_matches_the_asyncio_original() {
-    let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-12"), &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    if let Some(python) = lesson_check::run_python(original, &[]) {
-        assert_eq!(rust, python);
-    }
+    lesson_check::assert_same_output_as_original(
+        env!("CARGO_BIN_EXE_lesson-12"),
+        env!("CARGO_MANIFEST_DIR"),
+    );
 }
 
 /// The seed tells readers to tune `asyncio.set_limit`. Ask Python itself: there is no such
@@ -28,16 +25,10 @@ fn asyncio_has_no_set_limit() {
                   print(hasattr(asyncio, 'set_limit'))\n\
                   print(sorted(n for n in dir(asyncio) if 'limit' in n.lower()))\n\
                   print(hasattr(asyncio, 'Semaphore'))\n";
-    let output = match Command::new("python3").args(["-c", script]).output() {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("python3 not found: skipping");
-            return;
-        }
-        Err(e) => panic!("could not start python3: {e}"),
+    let Some(output) = lesson_check::python3(["-c", script]) else {
+        return;
     };
-    assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = lesson_check::stdout_of("python3", output);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "False", "asyncio.set_limit exists after all");
     // The only "limit" in asyncio's namespace is the stream buffer's LimitOverrunError.

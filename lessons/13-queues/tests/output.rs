@@ -35,8 +35,7 @@ fn events_by_instant(output: &str) -> Vec<String> {
 #[test]
 fn same_events_at_the_same_times_as_the_asyncio_original() {
     let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-13"), &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    if let Some(python) = lesson_check::run_python(original, &[]) {
+    if let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) {
         assert_eq!(events_by_instant(&rust), events_by_instant(&python));
     }
 }
@@ -71,20 +70,10 @@ async def main():
     waiting.cancel()
 asyncio.run(main())
 ";
-    let output = match std::process::Command::new("python3")
-        .args(["-c", script])
-        .output()
-    {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("python3 not found: skipping");
-            return;
-        }
-        Err(e) => panic!("could not start python3: {e}"),
-    };
-    assert!(output.status.success(), "{output:?}");
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        "newcomer first\n"
-    );
+    if let Some(output) = lesson_check::python3(["-c", script]) {
+        assert_eq!(
+            lesson_check::stdout_of("python3", output),
+            "newcomer first\n"
+        );
+    }
 }

@@ -12,8 +12,7 @@ fn output_matches_snapshot() {
 #[test]
 fn output_matches_python_but_for_the_gil() {
     let rust = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-14"), &[]);
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    if let Some(python) = lesson_check::run_python(original, &[]) {
+    if let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) {
         let gil_lines = python.lines().filter(|l| l.ends_with("(the GIL)")).count();
         assert!(
             gil_lines == 0 || gil_lines == 2,

@@ -73,8 +73,7 @@ fn debug_mode_names_the_loader_once_and_not_the_fix() {
 #[test]
 fn stdout_matches_the_asyncio_original() {
     let (rust, _) = run();
-    let original = concat!(env!("CARGO_MANIFEST_DIR"), "/original.py");
-    if let Some(python) = lesson_check::run_python(original, &[]) {
+    if let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) {
         assert_eq!(rust, python);
     }
 }

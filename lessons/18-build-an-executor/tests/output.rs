@@ -32,23 +32,9 @@ fn the_generator_loop_prints_what_steps_2_and_3_print() {
     assert_eq!(expected.len(), 14, "the Rust output changed shape:\n{rust}");
 
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/generators.py");
-    let output = match std::process::Command::new("python3")
-        .arg(script)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-    {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("python3 not found: skipping the comparison with generators.py");
-            return;
-        }
-        Err(e) => panic!("could not start python3: {e}"),
+    let Some(output) = lesson_check::python3([script]) else {
+        return;
     };
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let python = String::from_utf8(output.stdout).unwrap();
+    let python = lesson_check::stdout_of(script, output);
     assert_eq!(python.lines().collect::<Vec<_>>(), expected);
 }
