@@ -11,8 +11,10 @@
 #![warn(missing_docs)]
 
 use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Lines};
+use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 /// Runs a lesson binary with `args` in virtual time and returns what it printed to stdout.
 ///
@@ -89,4 +91,61 @@ pub fn stdout_of(what: &str, output: Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     stdout
+}
+
+/// A server started for a test (a lesson in `--serve` mode, or a Python server), in real time.
+/// It prints where it listens as the last word of its first line ("listening on
+/// 127.0.0.1:PORT"), which [`Served::start`] reads. Dropping it kills the process.
+#[derive(Debug)]
+pub struct Served {
+    child: Child,
+    /// Where the server listens.
+    pub addr: SocketAddr,
+    /// What the server prints after its first line, until [`Served::take_lines`] takes it.
+    lines: Option<Lines<BufReader<ChildStdout>>>,
+}
+
+impl Served {
+    /// Starts `command` (without `AIO_CLOCK`: a server that talks to real clients runs in real
+    /// time) and waits for its first line.
+    pub fn start(mut command: Command) -> Served {
+        let mut child = command
+            .env_remove("AIO_CLOCK")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {command:?}: {e}"));
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = match lines.next() {
+            Some(Ok(line)) => line,
+            other => {
+                let _ = child.kill();
+                panic!("{command:?} printed no first line: {other:?}");
+            }
+        };
+        let addr = first
+            .split_whitespace()
+            .last()
+            .and_then(|word| word.parse().ok())
+            .unwrap_or_else(|| panic!("no address at the end of the first line {first:?}"));
+        Served {
+            child,
+            addr,
+            lines: Some(lines),
+        }
+    }
+
+    /// The server's output after its first line, line by line.
+    ///
+    /// # Panics
+    /// When called a second time.
+    pub fn take_lines(&mut self) -> Lines<BufReader<ChildStdout>> {
+        self.lines.take().expect("the lines were taken already")
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -1,8 +1,7 @@
 //! The lesson prints exactly what the book shows, and what its asyncio original prints; its
 //! server and client also talk to asyncio's.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 #[test]
 fn output_matches_snapshot() {
@@ -18,36 +17,6 @@ fn output_matches_the_asyncio_original() {
         env!("CARGO_BIN_EXE_lesson-04"),
         env!("CARGO_MANIFEST_DIR"),
     );
-}
-
-/// A server process, killed when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `command`, which prints "Serving on HOST:PORT" first, and returns it with the port.
-fn start(mut command: Command) -> (Server, u16) {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("could not start the server");
-    let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let port = first
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in the server's first line: {first:?}"));
-    (Server(child), port)
 }
 
 /// An asyncio client: sends lines, reads each echo, ends with write_eof, expects the close.
@@ -72,7 +41,8 @@ asyncio.run(asyncio.wait_for(main(int(sys.argv[1])), 10))
 fn an_asyncio_client_talks_to_the_lesson_server() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-04"));
     command.args(["--serve", "127.0.0.1:0"]);
-    let (_server, port) = start(command);
+    let server = lesson_check::Served::start(command);
+    let port = server.addr.port();
     let Some(output) = lesson_check::python3(["-c", ASYNCIO_CLIENT, &port.to_string()]) else {
         return;
     };
@@ -93,14 +63,9 @@ fn the_lesson_client_talks_to_an_asyncio_server() {
         "--serve",
         "0",
     ]);
-    let (_server, port) = start(command);
+    let server = lesson_check::Served::start(command);
     let output = Command::new(env!("CARGO_BIN_EXE_lesson-04"))
-        .args([
-            "--connect",
-            &format!("127.0.0.1:{port}"),
-            "one",
-            "two three",
-        ])
+        .args(["--connect", &server.addr.to_string(), "one", "two three"])
         .output()
         .unwrap();
     assert_eq!(

@@ -4,9 +4,9 @@
 //! from its first line. Reads have a timeout so that a broken server fails a test instead of
 //! hanging it; no test sleeps.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::process::Command;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
@@ -16,27 +16,17 @@ const PATIENCE: Duration = Duration::from_secs(10);
 
 /// The lesson running in `--serve` mode; killed when dropped.
 struct Served {
-    child: Child,
-    addr: SocketAddr,
+    server: lesson_check::Served,
     /// The server's log lines (its stdout after the first two lines).
     log: Receiver<String>,
 }
 
 impl Served {
     fn start() -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lesson-10"))
-            .args(["--serve", "--port", "0"])
-            .env_remove("AIO_CLOCK")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the lesson");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().expect("a first line").unwrap();
-        let addr = first
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first line {first:?}"))
-            .parse()
-            .unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-10"));
+        command.args(["--serve", "--port", "0"]);
+        let mut server = lesson_check::Served::start(command);
+        let mut lines = server.take_lines();
         let _people = lines.next();
         let (send, log) = mpsc::channel();
         std::thread::spawn(move || {
@@ -44,11 +34,11 @@ impl Served {
                 let _ = send.send(line);
             }
         });
-        Served { child, addr, log }
+        Served { server, log }
     }
 
     fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(self.addr).unwrap();
+        let stream = TcpStream::connect(self.server.addr).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
         stream
     }
@@ -77,13 +67,6 @@ impl Served {
             "{answer:?}"
         );
         assert_eq!(self.logged(), "server: 127.0.0.1 \"GET /\" -> 200 OK");
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -222,7 +205,7 @@ fn abrupt_disconnects_do_not_take_the_server_down() {
 #[test]
 fn curl_gets_hello_and_reuses_the_connection() {
     let served = Served::start();
-    let url = format!("http://{}/", served.addr);
+    let url = format!("http://{}/", served.server.addr);
     let output = match Command::new("curl")
         .args(["-sS", "-v", "--max-time", "10", &url, &url])
         .output()

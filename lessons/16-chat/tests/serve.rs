@@ -3,43 +3,17 @@
 //! Reads have a timeout so that a broken server fails a test instead of hanging it.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::{Shutdown, TcpStream};
+use std::process::Command;
 use std::time::Duration;
 
+use lesson_check::Served;
+
 /// The lesson in `--serve` mode on a free port; killed when dropped.
-struct Served {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Served {
-    fn start() -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lesson-16"))
-            .args(["--serve", "--port", "0"])
-            .env_remove("AIO_CLOCK")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the lesson");
-        let mut first = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let addr = first
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first line {first:?}"))
-            .parse()
-            .unwrap();
-        Served { child, addr }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn serve() -> Served {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-16"));
+    command.args(["--serve", "--port", "0"]);
+    Served::start(command)
 }
 
 /// A person at a terminal running `nc`.
@@ -85,7 +59,7 @@ impl Nc {
 
 #[test]
 fn lines_go_to_everyone_but_the_speaker() {
-    let served = Served::start();
+    let served = serve();
     let mut alice = Nc::join(&served, "alice");
     let mut bob = Nc::join(&served, "bob");
     assert_eq!(alice.line(), "* bob joined");
@@ -98,7 +72,7 @@ fn lines_go_to_everyone_but_the_speaker() {
 
 #[test]
 fn names_must_be_free_and_valid() {
-    let served = Served::start();
+    let served = serve();
     let _alice = Nc::join(&served, "alice");
     let mut other = Nc::connect(&served);
     for bad in ["alice", "", "two words", "a-very-long-name-indeed"] {
@@ -111,7 +85,7 @@ fn names_must_be_free_and_valid() {
 
 #[test]
 fn leaving_abruptly_or_sending_garbage_ends_only_that_client() {
-    let served = Served::start();
+    let served = serve();
     let mut alice = Nc::join(&served, "alice");
     // Leaves without /quit, in the middle of a line.
     let mut bob = Nc::join(&served, "bob");
@@ -135,7 +109,7 @@ fn leaving_abruptly_or_sending_garbage_ends_only_that_client() {
 
 #[test]
 fn a_flooding_client_does_not_stop_the_server() {
-    let served = Served::start();
+    let served = serve();
     let mut alice = Nc::join(&served, "alice");
     let flood = Nc::join(&served, "flood");
     assert_eq!(alice.line(), "* flood joined");
