@@ -222,8 +222,6 @@ pub(crate) struct TaskTable {
     slots: Vec<Slot>,
     /// Indices of free slots, reused before the table grows.
     free: Vec<u32>,
-    /// How many tasks have a future that is still alive (running or being polled).
-    running: usize,
 }
 
 /// One task: everything about it that does not depend on its future's type, and its box.
@@ -278,13 +276,15 @@ impl TaskTable {
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
             slots: Vec::new(),
             free: Vec::new(),
-            running: 0,
         }
     }
 
-    /// How many tasks are alive (spawned and not finished).
+    /// How many tasks are alive (spawned and not finished). Counted on demand: only
+    /// [`task_count`](crate::task_count) asks, and a count kept on the side could drift.
     pub(crate) fn len(&self) -> usize {
-        self.running
+        (self.slots.iter())
+            .filter(|slot| matches!(slot.stage, Stage::Running(_) | Stage::Polling))
+            .count()
     }
 
     // ANCHOR: generations
@@ -362,7 +362,6 @@ impl TaskTable {
         slot.waker = Some(slot.task_waker.waker());
         slot.stage = Stage::Running(task);
         slot.header = Header { name, location };
-        self.running += 1;
         // Our own waker: it queues the id, and runs no user code.
         slot.task_waker.schedule();
         id
@@ -378,7 +377,6 @@ impl TaskTable {
             .filter(|(_, slot)| !matches!(slot.stage, Stage::Free))
             .map(|(index, slot)| (u64::from(slot.generation) << 32) | index as u64)
             .collect();
-        self.running = 0;
         let mut dropped = Vec::new();
         for id in ids {
             let slot = &self.slots[(id & 0xffff_ffff) as usize];
@@ -536,7 +534,6 @@ impl TaskTable {
     /// What this returns, once released, drops `dropped` (the box of a panicked or cancelled
     /// future) and then wakes whoever awaits the handle.
     fn finish(&mut self, id: TaskId, dropped: Option<TaskBox>) -> Leftovers {
-        self.running -= 1;
         let run = self.run;
         let slot = self.slot(run, id).expect("a finishing task has its slot");
         slot.waker = None; // No more polls: the slot's next task may take the waker over.
