@@ -68,16 +68,14 @@ impl Reactor {
     pub(crate) fn poll(&self, timeout: Option<Duration>) -> usize {
         let mut events = self.events.borrow_mut();
         events.clear();
-        match self.poller.wait(&mut events, timeout) {
-            Ok(_) => {}
+        let count = match self.poller.wait(&mut events, timeout) {
+            Ok(count) => count,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => return 0,
             Err(e) => panic!("aio: waiting on the poller failed: {e}"),
-        }
+        };
         let mut to_wake = self.to_wake.borrow_mut();
         let sources = self.sources.borrow();
-        let mut count = 0;
         for event in events.iter() {
-            count += 1;
             let Some(Some(source)) = sources.get(event.key) else {
                 continue;
             };
@@ -102,29 +100,22 @@ impl Reactor {
     // ANCHOR_END: poll
 
     /// True if some task waits on some socket (virtual time then listens before it jumps).
+    ///
+    /// A scan, not a counter: it runs only when a virtual clock is about to jump, and a
+    /// counter would have to follow every place a waker is stored, taken or cleared.
     pub(crate) fn has_waiters(&self) -> bool {
         self.sources
             .borrow()
             .iter()
             .flatten()
-            .any(|s| s.is_waited_on())
+            .any(|s| s.waiters() > 0)
     }
 
     /// How many sockets are registered, and how many tasks wait on one of them.
     fn counts(&self) -> (usize, usize) {
         let sources = self.sources.borrow();
         let registered = sources.iter().flatten().count();
-        let waiting = sources
-            .iter()
-            .flatten()
-            .map(|s| {
-                let (reader, writer) = (s.reader.take(), s.writer.take());
-                let n = usize::from(reader.is_some()) + usize::from(writer.is_some());
-                s.reader.set(reader);
-                s.writer.set(writer);
-                n
-            })
-            .sum();
+        let waiting = sources.iter().flatten().map(|s| s.waiters()).sum();
         (registered, waiting)
     }
 
@@ -182,12 +173,14 @@ impl std::fmt::Debug for Source {
 }
 
 impl Source {
-    fn is_waited_on(&self) -> bool {
+    /// How many tasks wait on this socket: 0, 1 or 2 (a reader and a writer).
+    fn waiters(&self) -> usize {
+        // A `Cell` cannot be looked into: take each waker out and put it back.
         let (reader, writer) = (self.reader.take(), self.writer.take());
-        let waited = reader.is_some() || writer.is_some();
+        let n = usize::from(reader.is_some()) + usize::from(writer.is_some());
         self.reader.set(reader);
         self.writer.set(writer);
-        waited
+        n
     }
 }
 
@@ -249,24 +242,22 @@ impl<T: AsFd> Registered<T> {
     #[track_caller]
     pub fn new(io: T) -> io::Result<Registered<T>> {
         let reactor = runtime::with_core("registering a socket", |core| core.reactor.clone());
-        {
-            let source = reactor.insert(|key| Source {
-                key,
-                readable: Cell::new(true),
-                writable: Cell::new(true),
-                reader: Cell::new(None),
-                writer: Cell::new(None),
-            });
-            if let Err(e) = register(&reactor.poller, io.as_fd(), source.key) {
-                reactor.remove(source.key);
-                return Err(e);
-            }
-            Ok(Registered {
-                reactor,
-                source,
-                io,
-            })
+        let source = reactor.insert(|key| Source {
+            key,
+            readable: Cell::new(true),
+            writable: Cell::new(true),
+            reader: Cell::new(None),
+            writer: Cell::new(None),
+        });
+        if let Err(e) = register(&reactor.poller, io.as_fd(), source.key) {
+            reactor.remove(source.key);
+            return Err(e);
         }
+        Ok(Registered {
+            reactor,
+            source,
+            io,
+        })
     }
 
     /// The I/O object.
