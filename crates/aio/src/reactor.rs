@@ -16,8 +16,9 @@
 //!
 //! Because registration is edge-triggered, a wait costs no system call: interest is never
 //! re-armed. The price is a rule: a task may only wait after an operation said `WouldBlock`,
-//! otherwise it could wait for an edge that already passed. (A short read is not proof enough
-//! for a TCP socket: see [`Registered::clear_readable`].)
+//! otherwise it could wait for an edge that already passed. A short read is not that proof: the
+//! peer's end of file may have arrived behind the same edge as the data (see
+//! `TcpStream::poll_read`).
 
 use std::cell::{Cell, RefCell};
 use std::io;
@@ -287,17 +288,6 @@ impl<T: AsFd> Registered<T> {
         poll_with(&self.source.writable, &self.source.writer, cx, || {
             op(&self.io)
         })
-    }
-
-    /// Records that the socket has no more data for now, so the next read waits for an edge
-    /// instead of making a system call to find out.
-    ///
-    /// Careful: for a TCP socket, a read that returned less than asked does *not* prove this.
-    /// The peer's FIN may have arrived with the data, behind the same edge (the poller does not
-    /// report `EPOLLRDHUP` separately), and the end of file would then never be announced
-    /// again. `TcpStream` therefore does not call this after short reads.
-    pub fn clear_readable(&self) {
-        self.source.readable.set(false);
     }
 
     /// Forgets the task waiting to read (its future was dropped).
