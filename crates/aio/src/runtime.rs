@@ -2,11 +2,13 @@
 //!
 //! One turn:
 //!
-//! 1. Poll every task that is ready, each at most once (up to a budget, for fairness).
+//! 1. Poll the tasks that were ready when the turn began, each once (at most `BUDGET`).
 //! 2. Wake the timers that are due.
 //! 3. If nothing is ready, block in the poller until a socket is ready, the nearest timer is
-//!    due, or another thread calls `notify()`. In virtual time, jump to the nearest timer
-//!    instead, when nothing real is in flight.
+//!    due, or another thread calls `notify()`. In virtual time with no blocking job in flight,
+//!    jump the clock to the nearest timer instead (after listening briefly if a task waits on
+//!    a socket). If tasks stay ready, look at the sockets without blocking every
+//!    `IO_INTERVAL` turns.
 //!
 //! The loop's state lives in a thread-local while `run` runs, which is how `spawn` and `sleep`
 //! find it without being passed a handle (asyncio's "running loop").
@@ -47,10 +49,15 @@ pub const DEFAULT_SLOW_POLL: Duration = Duration::from_millis(100);
 
 /// Everything one running loop owns. Lives on the loop's thread.
 pub(crate) struct Core {
+    /// Real or virtual time; every deadline is read from here.
     pub(crate) clock: Clock,
+    /// Every pending sleep, by deadline.
     pub(crate) timers: RefCell<Timers>,
+    /// The spawned tasks, by id.
     pub(crate) tasks: RefCell<TaskTable>,
+    /// Ids of woken tasks, filled by wakers on any thread.
     pub(crate) queue: RunQueue,
+    /// The poller and its sockets (shared with each `Registered`, which deregisters on drop).
     pub(crate) reactor: Rc<Reactor>,
     /// Debug mode: report any poll slower than this.
     pub(crate) debug: Option<Duration>,
@@ -323,7 +330,7 @@ impl Core {
                         return output;
                     }
                 } else {
-                    self.run_task(id);
+                    crate::task::run(&self.tasks, id, self.debug);
                 }
             }
 
@@ -345,11 +352,6 @@ impl Core {
     }
     // ANCHOR_END: turn
 
-    /// Polls task `id` once, if it still exists.
-    fn run_task(&self, id: TaskId) {
-        crate::task::run(&self.tasks, id, self.debug);
-    }
-
     // ANCHOR: park
     /// Nothing is ready: wait for sockets, timers or another thread.
     fn park(&self) {
@@ -358,15 +360,14 @@ impl Core {
         if timeout == Some(Duration::ZERO) {
             return; // A timer is already due; the next turn fires it.
         }
-        if let (true, Some(deadline)) = (self.clock.is_virtual(), next) {
-            if self.blocking_in_flight.get() == 0 {
-                // Only timers are left to wait for, unless a socket has news: then skip ahead.
-                if self.reactor.has_waiters() && self.poll_io(Some(VIRTUAL_GRACE)) > 0 {
-                    return;
-                }
+        let may_jump = self.clock.is_virtual() && self.blocking_in_flight.get() == 0;
+        if let (true, Some(deadline)) = (may_jump, next) {
+            // Virtual time, no blocking job: jump to the timer, unless a socket that a task
+            // waits on has news within the grace period (the next turn then handles it).
+            if !(self.reactor.has_waiters() && self.poll_io(Some(VIRTUAL_GRACE)) > 0) {
                 self.clock.jump_to(deadline);
-                return;
             }
+            return;
         }
         self.poll_io(timeout);
     }
