@@ -46,7 +46,7 @@ use std::task::{Context, Poll, Waker};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::{Receiver, Sender};
 
 use crate::runtime;
 
@@ -190,18 +190,6 @@ impl Pool {
     }
 }
 
-impl fmt::Debug for Pool {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let counts = self.workers.counts();
-        f.debug_struct("Pool")
-            .field("limit", &self.workers.limit)
-            .field("threads", &counts.threads)
-            .field("idle", &counts.idle)
-            .field("queued", &counts.queued)
-            .finish()
-    }
-}
-
 impl Workers {
     // ANCHOR: work
     /// A worker's life: take jobs until the channel closes or no job comes for a while.
@@ -217,17 +205,12 @@ impl Workers {
                     // Catches its own panic and delivers its result.
                     job(&|| self.counts().idle += 1);
                 }
-                Err(RecvTimeoutError::Timeout) => {
+                // Idle too long, or the pool shut down (the channel is then closed and empty).
+                Err(_) => {
                     let mut counts = self.counts();
                     if !self.receiver.is_empty() {
                         continue; // A job arrived just now: it counted on this worker.
                     }
-                    counts.idle -= 1;
-                    counts.threads -= 1;
-                    return;
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    let mut counts = self.counts();
                     counts.idle -= 1;
                     counts.threads -= 1;
                     return;
