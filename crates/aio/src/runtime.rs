@@ -335,9 +335,7 @@ impl Core {
             }
 
             // 2. Wake due timers. Their tasks run next turn.
-            self.timers
-                .borrow_mut()
-                .take_due(self.clock.now(), &mut due);
+            self.timers.borrow_mut().take_due(&self.clock, &mut due);
             due.drain(..).for_each(|waker| waker.wake());
 
             // 3. Sleep in the poller only when nothing is ready.
