@@ -61,9 +61,6 @@ pub(crate) struct Core {
     pub(crate) reactor: Rc<Reactor>,
     /// Debug mode: report any poll slower than this.
     pub(crate) debug: Option<Duration>,
-    /// Jobs sent to the blocking pool whose results have not come back. While this is not
-    /// zero, virtual time moves only with real time (it never jumps past real work).
-    pub(crate) blocking_in_flight: Cell<usize>,
     /// The blocking pool (`run_in_executor`), shut down when `run` returns.
     pub(crate) pool: Pool,
     /// How many turns the loop has made (see [`loop_turns`]).
@@ -225,7 +222,6 @@ impl Builder {
             queue: RunQueue::new(poller.clone()),
             reactor: Rc::new(Reactor::new(poller)),
             debug: self.debug,
-            blocking_in_flight: Cell::new(0),
             pool: Pool::new(self.blocking_threads, self.blocking_idle),
             turns: Cell::new(0),
         });
@@ -358,7 +354,7 @@ impl Core {
         if timeout == Some(Duration::ZERO) {
             return; // A timer is already due; the next turn fires it.
         }
-        let may_jump = self.clock.is_virtual() && self.blocking_in_flight.get() == 0;
+        let may_jump = self.clock.is_virtual() && !self.pool.has_jobs_in_flight();
         if let (true, Some(deadline)) = (may_jump, next) {
             // Virtual time, no blocking job: jump to the timer, unless a socket that a task
             // waits on has news within the grace period (the next turn then handles it).
