@@ -239,6 +239,7 @@ impl Workers {
 
 /// Where a job's result meets the task that awaits it.
 struct Slot<T> {
+    /// The result and the waker, shared by the worker and the awaiting future.
     state: Mutex<SlotState<T>>,
     /// Set when the awaiting future is dropped: a job that has not started is skipped.
     abandoned: AtomicBool,
@@ -308,6 +309,7 @@ where
 /// blocking pool.
 #[must_use = "futures do nothing unless you `.await` them (a `to_thread` job does not even start)"]
 pub struct Blocking<T> {
+    /// Before submission, in flight, or done.
     stage: Stage<T>,
 }
 

@@ -35,6 +35,7 @@ use crate::runtime;
 /// The loop's poller and the sockets registered with it.
 #[derive(Debug)]
 pub(crate) struct Reactor {
+    /// The epoll instance, shared with the run queue (which calls `notify()` on it).
     poller: Arc<Poller>,
     /// Registered sources by key. A slot is `None` once its socket is deregistered; its key is
     /// reused only after that, and a late event for the old socket just wakes nobody.
@@ -231,7 +232,9 @@ fn register(poller: &Poller, fd: BorrowedFd<'_>, key: usize) -> io::Result<()> {
 pub struct Registered<T: AsFd> {
     /// The reactor this socket is registered with (not necessarily the current one at drop).
     reactor: Rc<Reactor>,
+    /// This socket's readiness flags and waiting tasks, shared with the reactor.
     source: Rc<Source>,
+    /// The socket itself, closed when dropped (after deregistering).
     io: T,
 }
 

@@ -219,6 +219,7 @@ pub(crate) struct TaskTable {
     /// Which `run` this table belongs to: handles carry it, so that a handle kept past its
     /// `run` never matches a slot of a later one.
     run: u64,
+    /// The tasks, by the low 32 bits of their ids.
     slots: Vec<Slot>,
     /// Indices of free slots, reused before the table grows.
     free: Vec<u32>,
