@@ -22,6 +22,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::io;
+use std::mem;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -95,9 +96,11 @@ impl Reactor {
 
     /// Wakes the tasks that the last [`poll`](Self::poll) found ready.
     pub(crate) fn wake_ready(&self) {
-        // Release the borrow before waking.
-        let wakers: Vec<Waker> = self.to_wake.borrow_mut().drain(..).collect();
-        wakers.into_iter().for_each(Waker::wake);
+        // Take the list out to release the borrow before waking, then put it back empty, so
+        // that its buffer serves the next poll too.
+        let mut wakers = mem::take(&mut *self.to_wake.borrow_mut());
+        wakers.drain(..).for_each(Waker::wake);
+        *self.to_wake.borrow_mut() = wakers;
     }
     // ANCHOR_END: poll
 
