@@ -116,12 +116,14 @@ impl Reactor {
             .any(|s| s.waiters() > 0)
     }
 
-    /// How many sockets are registered, and how many tasks wait on one of them.
-    fn counts(&self) -> (usize, usize) {
-        let sources = self.sources.borrow();
-        let registered = sources.iter().flatten().count();
-        let waiting = sources.iter().flatten().map(|s| s.waiters()).sum();
-        (registered, waiting)
+    /// How many tasks wait on a socket (one per reader, one per writer).
+    fn waiters(&self) -> usize {
+        self.sources.borrow().iter().flatten().map(|s| s.waiters()).sum()
+    }
+
+    /// How many sockets are registered: the slots of `sources` that are not free.
+    fn len(&self) -> usize {
+        self.sources.borrow().len() - self.free.borrow().len()
     }
 
     fn insert(&self, source: impl FnOnce(usize) -> Source) -> Rc<Source> {
@@ -147,7 +149,7 @@ impl Reactor {
     /// True if any socket is registered. Without one, the poller has nothing to report but a
     /// `notify()`, which only matters while the loop is parked.
     pub(crate) fn has_sources(&self) -> bool {
-        self.sources.borrow().len() > self.free.borrow().len()
+        self.len() > 0
     }
 }
 
@@ -193,7 +195,7 @@ impl Source {
 ///
 /// A socket is registered from its creation (bind, accept, connect) until it is dropped.
 pub fn socket_count() -> Option<usize> {
-    runtime::try_with_core(|core| core.reactor.counts().0)
+    runtime::try_with_core(|core| core.reactor.len())
 }
 
 /// How many wakers the running loop holds for sockets: one per task waiting to read a socket
@@ -201,7 +203,7 @@ pub fn socket_count() -> Option<usize> {
 ///
 /// A cancelled task must not stay counted here: its future clears its waker when dropped.
 pub fn io_waiter_count() -> Option<usize> {
-    runtime::try_with_core(|core| core.reactor.counts().1)
+    runtime::try_with_core(|core| core.reactor.waiters())
 }
 
 /// Stores `waker` in `slot` unless the waker already there would wake the same task.
