@@ -234,7 +234,8 @@ impl Builder {
 /// Runs `future` on a new event loop until it completes, and returns its output
 /// (asyncio's `asyncio.run(main())`).
 ///
-/// The clock and debug mode come from the environment; see [`Builder::from_env`].
+/// The clock, debug mode and the blocking pool's size come from the environment; see
+/// [`Builder::from_env`].
 /// When `future` completes, tasks still running are cancelled, the blocking pool finishes the
 /// jobs it is running, and `run` returns.
 ///

@@ -1,8 +1,9 @@
 //! Tasks: futures that the loop owns and polls, and the `Task` handle that awaits them.
 //!
 //! [`spawn`](crate::spawn) moves a future into the loop's *task table* and hands back a
-//! [`Task`] handle. Spawning costs one allocation, the box that holds the future (two when the
-//! table grows a new slot: the slot's waker is made once and then reused by later tasks).
+//! [`Task`] handle. Spawning costs one allocation, the box that holds the future, when it reuses
+//! a slot whose waker nothing else holds any more; otherwise (a new slot, or a timer, socket or
+//! thread still holding the old task's waker) the slot gets a new waker, a second allocation.
 //!
 //! # The table owns the box
 //!
