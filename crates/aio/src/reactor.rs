@@ -118,7 +118,12 @@ impl Reactor {
 
     /// How many tasks wait on a socket (one per reader, one per writer).
     fn waiters(&self) -> usize {
-        self.sources.borrow().iter().flatten().map(|s| s.waiters()).sum()
+        self.sources
+            .borrow()
+            .iter()
+            .flatten()
+            .map(|s| s.waiters())
+            .sum()
     }
 
     /// How many sockets are registered: the slots of `sources` that are not free.
