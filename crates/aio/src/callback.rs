@@ -11,6 +11,7 @@ use crate::task::{spawn, Task};
 /// A scheduled callback (asyncio's `Handle` / `TimerHandle`).
 #[derive(Debug)]
 pub struct Handle {
+    /// The small task that calls the function.
     task: Task<()>,
 }
 

@@ -27,6 +27,7 @@ pub enum ClockKind {
 /// The clock of one running loop.
 #[derive(Debug)]
 pub(crate) struct Clock {
+    /// Real or virtual, chosen when the loop starts.
     kind: ClockKind,
     /// The real instant the loop started; virtual time is measured from here.
     origin: Instant,

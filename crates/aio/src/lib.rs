@@ -3,9 +3,9 @@
 //! # Why
 //!
 //! asyncio tutorials teach the event loop, coroutines, tasks and futures by showing what they
-//! do. This crate lets you see how they do it: the whole runtime is a few hundred lines, one
-//! concept per file, and its names follow asyncio's so that each lesson reads like its Python
-//! original: [`run`] is `asyncio.run`, [`spawn`] is `asyncio.create_task`, [`sleep`] is
+//! do. This crate lets you see how they do it: one concept per file (the loop itself, with its
+//! tasks, timers and reactor, is about 1300 lines of code), and names that follow asyncio's so
+//! that each lesson reads like its Python original: [`run`] is `asyncio.run`, [`spawn`] is `asyncio.create_task`, [`sleep`] is
 //! `asyncio.sleep`, [`Promise`] is `asyncio.Future`. To wait for many things at once:
 //! [`gather()`] and [`gather!`] (`asyncio.gather`), [`wait`] (`asyncio.wait`), [`timeout`]
 //! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`). To
@@ -13,10 +13,11 @@
 //!
 //! # Architecture
 //!
-//! One thread runs the loop ([`runtime`](crate::Builder)). Tasks live in a table on that thread;
+//! One thread runs the loop (`runtime`). Tasks live in a table on that thread (`task`);
 //! wakers, which may be called from any thread, push task ids into a channel (`run_queue`).
 //! Timers sit in a binary heap (`timers`); sockets are registered with an epoll poller through
-//! the `polling` crate (`reactor`). One turn of the loop:
+//! the `polling` crate (`reactor`); blocking calls go to a thread pool whose results wake the
+//! loop (`pool`). One turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐

@@ -35,7 +35,7 @@
 //! [`Builder::blocking_threads`]: crate::Builder::blocking_threads
 //! [`Builder::blocking_idle`]: crate::Builder::blocking_idle
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
@@ -46,7 +46,7 @@ use std::task::{Context, Poll, Waker};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::{Receiver, Sender};
 
 use crate::runtime;
 
@@ -68,6 +68,10 @@ pub const DEFAULT_BLOCKING_IDLE: Duration = Duration::from_secs(10);
 pub(crate) struct Pool {
     /// Where jobs go. `None` once the pool has shut down (`run` returned).
     sender: RefCell<Option<Sender<Job>>>,
+    /// Jobs submitted whose `Blocking` future has neither taken the result nor been dropped.
+    /// While this is not zero, virtual time moves only with real time (it never jumps past
+    /// real work).
+    in_flight: Cell<usize>,
     /// The state the workers share with the loop.
     workers: Arc<Workers>,
     /// Every worker started so far (retired ones are pruned when a new one starts), to join
@@ -116,6 +120,7 @@ impl Pool {
         let (sender, receiver) = crossbeam_channel::unbounded();
         Pool {
             sender: RefCell::new(Some(sender)),
+            in_flight: Cell::new(0),
             workers: Arc::new(Workers {
                 receiver,
                 limit,
@@ -129,6 +134,7 @@ impl Pool {
     // ANCHOR: submit
     /// Queues `job`, starting a worker if every existing one is busy and the limit allows.
     fn submit(&self, job: Job) {
+        self.in_flight.set(self.in_flight.get() + 1);
         let sender = self.sender.borrow();
         let sender = sender
             .as_ref()
@@ -163,6 +169,16 @@ impl Pool {
         handles.push(handle);
     }
 
+    /// True while a submitted job's result is still awaited (see `in_flight`).
+    pub(crate) fn has_jobs_in_flight(&self) -> bool {
+        self.in_flight.get() > 0
+    }
+
+    /// One job fewer in flight: its result was taken, or its future dropped.
+    fn job_returned(&self) {
+        self.in_flight.set(self.in_flight.get().saturating_sub(1));
+    }
+
     /// Worker threads alive now.
     pub(crate) fn threads(&self) -> usize {
         self.workers.counts().threads
@@ -190,18 +206,6 @@ impl Pool {
     }
 }
 
-impl fmt::Debug for Pool {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let counts = self.workers.counts();
-        f.debug_struct("Pool")
-            .field("limit", &self.workers.limit)
-            .field("threads", &counts.threads)
-            .field("idle", &counts.idle)
-            .field("queued", &counts.queued)
-            .finish()
-    }
-}
-
 impl Workers {
     // ANCHOR: work
     /// A worker's life: take jobs until the channel closes or no job comes for a while.
@@ -217,17 +221,12 @@ impl Workers {
                     // Catches its own panic and delivers its result.
                     job(&|| self.counts().idle += 1);
                 }
-                Err(RecvTimeoutError::Timeout) => {
+                // Idle too long, or the pool shut down (the channel is then closed and empty).
+                Err(_) => {
                     let mut counts = self.counts();
                     if !self.receiver.is_empty() {
                         continue; // A job arrived just now: it counted on this worker.
                     }
-                    counts.idle -= 1;
-                    counts.threads -= 1;
-                    return;
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    let mut counts = self.counts();
                     counts.idle -= 1;
                     counts.threads -= 1;
                     return;
@@ -240,6 +239,7 @@ impl Workers {
 
 /// Where a job's result meets the task that awaits it.
 struct Slot<T> {
+    /// The result and the waker, shared by the worker and the awaiting future.
     state: Mutex<SlotState<T>>,
     /// Set when the awaiting future is dropped: a job that has not started is skipped.
     abandoned: AtomicBool,
@@ -309,6 +309,7 @@ where
 /// blocking pool.
 #[must_use = "futures do nothing unless you `.await` them (a `to_thread` job does not even start)"]
 pub struct Blocking<T> {
+    /// Before submission, in flight, or done.
     stage: Stage<T>,
 }
 
@@ -322,7 +323,7 @@ enum Stage<T> {
 }
 
 impl<T: Send + 'static> Blocking<T> {
-    /// Sends the job to the pool and counts it as in flight (so virtual time waits for it).
+    /// Sends the job to the pool, which counts it as in flight (so virtual time waits for it).
     #[track_caller]
     fn submit(&mut self, what: &str) {
         let Stage::NotSubmitted(f) = std::mem::replace(&mut self.stage, Stage::Done) else {
@@ -353,11 +354,7 @@ impl<T: Send + 'static> Blocking<T> {
                 waker.wake();
             }
         });
-        runtime::with_core(what, |core| {
-            core.blocking_in_flight
-                .set(core.blocking_in_flight.get() + 1);
-            core.pool.submit(job);
-        });
+        runtime::with_core(what, |core| core.pool.submit(job));
         self.stage = Stage::InFlight(slot);
     }
 
@@ -394,12 +391,9 @@ impl<T: Send + 'static> Blocking<T> {
     }
 }
 
-/// One job fewer in flight.
+/// One job fewer in flight on the running loop's pool.
 fn job_returned() {
-    runtime::try_with_core(|core| {
-        core.blocking_in_flight
-            .set(core.blocking_in_flight.get().saturating_sub(1));
-    });
+    runtime::try_with_core(|core| core.pool.job_returned());
 }
 
 impl<T: Send + 'static> Future for Blocking<T> {

@@ -16,10 +16,12 @@ use std::task::{Context, Poll, Waker};
 ///
 /// It belongs to the loop's thread, like an asyncio `Future`.
 pub struct Promise<T> {
+    /// The state every clone shares.
     inner: Rc<RefCell<Inner<T>>>,
 }
 
 struct Inner<T> {
+    /// The result, once set; never replaced after that.
     value: Option<T>,
     /// Tasks awaiting the value, woken (after the borrow is released) when it is set.
     waiters: Vec<Waker>,

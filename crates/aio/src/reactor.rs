@@ -16,11 +16,13 @@
 //!
 //! Because registration is edge-triggered, a wait costs no system call: interest is never
 //! re-armed. The price is a rule: a task may only wait after an operation said `WouldBlock`,
-//! otherwise it could wait for an edge that already passed. (A short read is not proof enough
-//! for a TCP socket: see [`Registered::clear_readable`].)
+//! otherwise it could wait for an edge that already passed. A short read is not that proof: the
+//! peer's end of file may have arrived behind the same edge as the data (see
+//! `TcpStream::poll_read`).
 
 use std::cell::{Cell, RefCell};
 use std::io;
+use std::mem;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -34,6 +36,7 @@ use crate::runtime;
 /// The loop's poller and the sockets registered with it.
 #[derive(Debug)]
 pub(crate) struct Reactor {
+    /// The epoll instance, shared with the run queue (which calls `notify()` on it).
     poller: Arc<Poller>,
     /// Registered sources by key. A slot is `None` once its socket is deregistered; its key is
     /// reused only after that, and a late event for the old socket just wakes nobody.
@@ -68,16 +71,14 @@ impl Reactor {
     pub(crate) fn poll(&self, timeout: Option<Duration>) -> usize {
         let mut events = self.events.borrow_mut();
         events.clear();
-        match self.poller.wait(&mut events, timeout) {
-            Ok(_) => {}
+        let count = match self.poller.wait(&mut events, timeout) {
+            Ok(count) => count,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => return 0,
             Err(e) => panic!("aio: waiting on the poller failed: {e}"),
-        }
+        };
         let mut to_wake = self.to_wake.borrow_mut();
         let sources = self.sources.borrow();
-        let mut count = 0;
         for event in events.iter() {
-            count += 1;
             let Some(Some(source)) = sources.get(event.key) else {
                 continue;
             };
@@ -95,37 +96,39 @@ impl Reactor {
 
     /// Wakes the tasks that the last [`poll`](Self::poll) found ready.
     pub(crate) fn wake_ready(&self) {
-        // Release the borrow before waking.
-        let wakers: Vec<Waker> = self.to_wake.borrow_mut().drain(..).collect();
-        wakers.into_iter().for_each(Waker::wake);
+        // Take the list out to release the borrow before waking, then put it back empty, so
+        // that its buffer serves the next poll too.
+        let mut wakers = mem::take(&mut *self.to_wake.borrow_mut());
+        wakers.drain(..).for_each(Waker::wake);
+        *self.to_wake.borrow_mut() = wakers;
     }
     // ANCHOR_END: poll
 
     /// True if some task waits on some socket (virtual time then listens before it jumps).
+    ///
+    /// A scan, not a counter: it runs only when a virtual clock is about to jump, and a
+    /// counter would have to follow every place a waker is stored, taken or cleared.
     pub(crate) fn has_waiters(&self) -> bool {
         self.sources
             .borrow()
             .iter()
             .flatten()
-            .any(|s| s.is_waited_on())
+            .any(|s| s.waiters() > 0)
     }
 
-    /// How many sockets are registered, and how many tasks wait on one of them.
-    fn counts(&self) -> (usize, usize) {
-        let sources = self.sources.borrow();
-        let registered = sources.iter().flatten().count();
-        let waiting = sources
+    /// How many tasks wait on a socket (one per reader, one per writer).
+    fn waiters(&self) -> usize {
+        self.sources
+            .borrow()
             .iter()
             .flatten()
-            .map(|s| {
-                let (reader, writer) = (s.reader.take(), s.writer.take());
-                let n = usize::from(reader.is_some()) + usize::from(writer.is_some());
-                s.reader.set(reader);
-                s.writer.set(writer);
-                n
-            })
-            .sum();
-        (registered, waiting)
+            .map(|s| s.waiters())
+            .sum()
+    }
+
+    /// How many sockets are registered: the slots of `sources` that are not free.
+    fn len(&self) -> usize {
+        self.sources.borrow().len() - self.free.borrow().len()
     }
 
     fn insert(&self, source: impl FnOnce(usize) -> Source) -> Rc<Source> {
@@ -151,7 +154,7 @@ impl Reactor {
     /// True if any socket is registered. Without one, the poller has nothing to report but a
     /// `notify()`, which only matters while the loop is parked.
     pub(crate) fn has_sources(&self) -> bool {
-        self.sources.borrow().len() > self.free.borrow().len()
+        self.len() > 0
     }
 }
 
@@ -182,12 +185,14 @@ impl std::fmt::Debug for Source {
 }
 
 impl Source {
-    fn is_waited_on(&self) -> bool {
+    /// How many tasks wait on this socket: 0, 1 or 2 (a reader and a writer).
+    fn waiters(&self) -> usize {
+        // A `Cell` cannot be looked into: take each waker out and put it back.
         let (reader, writer) = (self.reader.take(), self.writer.take());
-        let waited = reader.is_some() || writer.is_some();
+        let n = usize::from(reader.is_some()) + usize::from(writer.is_some());
         self.reader.set(reader);
         self.writer.set(writer);
-        waited
+        n
     }
 }
 
@@ -195,7 +200,7 @@ impl Source {
 ///
 /// A socket is registered from its creation (bind, accept, connect) until it is dropped.
 pub fn socket_count() -> Option<usize> {
-    runtime::try_with_core(|core| core.reactor.counts().0)
+    runtime::try_with_core(|core| core.reactor.len())
 }
 
 /// How many wakers the running loop holds for sockets: one per task waiting to read a socket
@@ -203,7 +208,7 @@ pub fn socket_count() -> Option<usize> {
 ///
 /// A cancelled task must not stay counted here: its future clears its waker when dropped.
 pub fn io_waiter_count() -> Option<usize> {
-    runtime::try_with_core(|core| core.reactor.counts().1)
+    runtime::try_with_core(|core| core.reactor.waiters())
 }
 
 /// Stores `waker` in `slot` unless the waker already there would wake the same task.
@@ -237,7 +242,9 @@ fn register(poller: &Poller, fd: BorrowedFd<'_>, key: usize) -> io::Result<()> {
 pub struct Registered<T: AsFd> {
     /// The reactor this socket is registered with (not necessarily the current one at drop).
     reactor: Rc<Reactor>,
+    /// This socket's readiness flags and waiting tasks, shared with the reactor.
     source: Rc<Source>,
+    /// The socket itself, closed when dropped (after deregistering).
     io: T,
 }
 
@@ -249,24 +256,22 @@ impl<T: AsFd> Registered<T> {
     #[track_caller]
     pub fn new(io: T) -> io::Result<Registered<T>> {
         let reactor = runtime::with_core("registering a socket", |core| core.reactor.clone());
-        {
-            let source = reactor.insert(|key| Source {
-                key,
-                readable: Cell::new(true),
-                writable: Cell::new(true),
-                reader: Cell::new(None),
-                writer: Cell::new(None),
-            });
-            if let Err(e) = register(&reactor.poller, io.as_fd(), source.key) {
-                reactor.remove(source.key);
-                return Err(e);
-            }
-            Ok(Registered {
-                reactor,
-                source,
-                io,
-            })
+        let source = reactor.insert(|key| Source {
+            key,
+            readable: Cell::new(true),
+            writable: Cell::new(true),
+            reader: Cell::new(None),
+            writer: Cell::new(None),
+        });
+        if let Err(e) = register(&reactor.poller, io.as_fd(), source.key) {
+            reactor.remove(source.key);
+            return Err(e);
         }
+        Ok(Registered {
+            reactor,
+            source,
+            io,
+        })
     }
 
     /// The I/O object.
@@ -296,17 +301,6 @@ impl<T: AsFd> Registered<T> {
         poll_with(&self.source.writable, &self.source.writer, cx, || {
             op(&self.io)
         })
-    }
-
-    /// Records that the socket has no more data for now, so the next read waits for an edge
-    /// instead of making a system call to find out.
-    ///
-    /// Careful: for a TCP socket, a read that returned less than asked does *not* prove this.
-    /// The peer's FIN may have arrived with the data, behind the same edge (the poller does not
-    /// report `EPOLLRDHUP` separately), and the end of file would then never be announced
-    /// again. `TcpStream` therefore does not call this after short reads.
-    pub fn clear_readable(&self) {
-        self.source.readable.set(false);
     }
 
     /// Forgets the task waiting to read (its future was dropped).

@@ -38,7 +38,9 @@ pub(crate) struct Shared {
 /// The loop's end of the run queue.
 #[derive(Debug)]
 pub(crate) struct RunQueue {
+    /// What wakers hold: the sending side, the parked flag and the poller.
     pub(crate) shared: Arc<Shared>,
+    /// Where the loop takes woken ids from, in wake order.
     receiver: Receiver<TaskId>,
 }
 
@@ -91,10 +93,12 @@ impl RunQueue {
 /// The waker of one task: wakes it at most once until it is polled again.
 #[derive(Debug)]
 pub(crate) struct TaskWaker {
+    /// The task to queue (changed only by `reuse`, when nothing else holds this waker).
     id: TaskId,
     /// True from the moment the task is queued until the loop starts polling it. While it is
     /// true, further wakes are dropped: the task is already in the queue once, which is enough.
     scheduled: AtomicBool,
+    /// The queue to push into, and the poller to notify.
     shared: Arc<Shared>,
 }
 
@@ -120,6 +124,7 @@ impl TaskWaker {
         self.scheduled.store(false, Ordering::Release);
     }
 
+    /// Queues the task, unless it is queued already; interrupts the poller if the loop sleeps.
     pub(crate) fn schedule(&self) {
         if self.scheduled.swap(true, Ordering::AcqRel) {
             return; // Already queued once: one poll will see everything this wake announces.

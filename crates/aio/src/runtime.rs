@@ -2,11 +2,13 @@
 //!
 //! One turn:
 //!
-//! 1. Poll every task that is ready, each at most once (up to a budget, for fairness).
+//! 1. Poll the tasks that were ready when the turn began, each once (at most `BUDGET`).
 //! 2. Wake the timers that are due.
 //! 3. If nothing is ready, block in the poller until a socket is ready, the nearest timer is
-//!    due, or another thread calls `notify()`. In virtual time, jump to the nearest timer
-//!    instead, when nothing real is in flight.
+//!    due, or another thread calls `notify()`. In virtual time with no blocking job in flight,
+//!    jump the clock to the nearest timer instead (after listening briefly if a task waits on
+//!    a socket). If tasks stay ready, look at the sockets without blocking every
+//!    `IO_INTERVAL` turns.
 //!
 //! The loop's state lives in a thread-local while `run` runs, which is how `spawn` and `sleep`
 //! find it without being passed a handle (asyncio's "running loop").
@@ -47,16 +49,18 @@ pub const DEFAULT_SLOW_POLL: Duration = Duration::from_millis(100);
 
 /// Everything one running loop owns. Lives on the loop's thread.
 pub(crate) struct Core {
+    /// Real or virtual time; every deadline is read from here.
     pub(crate) clock: Clock,
+    /// Every pending sleep, by deadline.
     pub(crate) timers: RefCell<Timers>,
+    /// The spawned tasks, by id.
     pub(crate) tasks: RefCell<TaskTable>,
+    /// Ids of woken tasks, filled by wakers on any thread.
     pub(crate) queue: RunQueue,
+    /// The poller and its sockets (shared with each `Registered`, which deregisters on drop).
     pub(crate) reactor: Rc<Reactor>,
     /// Debug mode: report any poll slower than this.
     pub(crate) debug: Option<Duration>,
-    /// Jobs sent to the blocking pool whose results have not come back. While this is not
-    /// zero, virtual time moves only with real time (it never jumps past real work).
-    pub(crate) blocking_in_flight: Cell<usize>,
     /// The blocking pool (`run_in_executor`), shut down when `run` returns.
     pub(crate) pool: Pool,
     /// How many turns the loop has made (see [`loop_turns`]).
@@ -218,7 +222,6 @@ impl Builder {
             queue: RunQueue::new(poller.clone()),
             reactor: Rc::new(Reactor::new(poller)),
             debug: self.debug,
-            blocking_in_flight: Cell::new(0),
             pool: Pool::new(self.blocking_threads, self.blocking_idle),
             turns: Cell::new(0),
         });
@@ -231,7 +234,8 @@ impl Builder {
 /// Runs `future` on a new event loop until it completes, and returns its output
 /// (asyncio's `asyncio.run(main())`).
 ///
-/// The clock and debug mode come from the environment; see [`Builder::from_env`].
+/// The clock, debug mode and the blocking pool's size come from the environment; see
+/// [`Builder::from_env`].
 /// When `future` completes, tasks still running are cancelled, the blocking pool finishes the
 /// jobs it is running, and `run` returns.
 ///
@@ -323,14 +327,12 @@ impl Core {
                         return output;
                     }
                 } else {
-                    self.run_task(id);
+                    crate::task::run(&self.tasks, id, self.debug);
                 }
             }
 
             // 2. Wake due timers. Their tasks run next turn.
-            self.timers
-                .borrow_mut()
-                .take_due(self.clock.now(), &mut due);
+            self.timers.borrow_mut().take_due(&self.clock, &mut due);
             due.drain(..).for_each(|waker| waker.wake());
 
             // 3. Sleep in the poller only when nothing is ready.
@@ -345,11 +347,6 @@ impl Core {
     }
     // ANCHOR_END: turn
 
-    /// Polls task `id` once, if it still exists.
-    fn run_task(&self, id: TaskId) {
-        crate::task::run(&self.tasks, id, self.debug);
-    }
-
     // ANCHOR: park
     /// Nothing is ready: wait for sockets, timers or another thread.
     fn park(&self) {
@@ -358,15 +355,14 @@ impl Core {
         if timeout == Some(Duration::ZERO) {
             return; // A timer is already due; the next turn fires it.
         }
-        if let (true, Some(deadline)) = (self.clock.is_virtual(), next) {
-            if self.blocking_in_flight.get() == 0 {
-                // Only timers are left to wait for, unless a socket has news: then skip ahead.
-                if self.reactor.has_waiters() && self.poll_io(Some(VIRTUAL_GRACE)) > 0 {
-                    return;
-                }
+        let may_jump = self.clock.is_virtual() && !self.pool.has_jobs_in_flight();
+        if let (true, Some(deadline)) = (may_jump, next) {
+            // Virtual time, no blocking job: jump to the timer, unless a socket that a task
+            // waits on has news within the grace period (the next turn then handles it).
+            if !(self.reactor.has_waiters() && self.poll_io(Some(VIRTUAL_GRACE)) > 0) {
                 self.clock.jump_to(deadline);
-                return;
             }
+            return;
         }
         self.poll_io(timeout);
     }

@@ -39,6 +39,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 #[must_use = "futures do nothing unless you `.await` them"]
 // ANCHOR: struct
 pub struct Sleep {
+    /// `For` a duration until the first poll turns it into `Until` a deadline.
     wait: Wait,
     /// The timer registered in the loop's heap, once the first poll found the deadline ahead.
     timer: Option<TimerId>,
@@ -49,6 +50,7 @@ pub struct Sleep {
 enum Wait {
     /// Not polled yet: the deadline is "this long after the first poll".
     For(Duration),
+    /// The deadline, on the loop's clock.
     Until(Instant),
 }
 

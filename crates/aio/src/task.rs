@@ -1,8 +1,9 @@
 //! Tasks: futures that the loop owns and polls, and the `Task` handle that awaits them.
 //!
 //! [`spawn`](crate::spawn) moves a future into the loop's *task table* and hands back a
-//! [`Task`] handle. Spawning costs one allocation, the box that holds the future (two when the
-//! table grows a new slot: the slot's waker is made once and then reused by later tasks).
+//! [`Task`] handle. Spawning costs one allocation, the box that holds the future, when it reuses
+//! a slot whose waker nothing else holds any more; otherwise (a new slot, or a timer, socket or
+//! thread still holding the old task's waker) the slot gets a new waker, a second allocation.
 //!
 //! # The table owns the box
 //!
@@ -219,11 +220,10 @@ pub(crate) struct TaskTable {
     /// Which `run` this table belongs to: handles carry it, so that a handle kept past its
     /// `run` never matches a slot of a later one.
     run: u64,
+    /// The tasks, by the low 32 bits of their ids.
     slots: Vec<Slot>,
     /// Indices of free slots, reused before the table grows.
     free: Vec<u32>,
-    /// How many tasks have a future that is still alive (running or being polled).
-    running: usize,
 }
 
 /// One task: everything about it that does not depend on its future's type, and its box.
@@ -278,13 +278,15 @@ impl TaskTable {
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
             slots: Vec::new(),
             free: Vec::new(),
-            running: 0,
         }
     }
 
-    /// How many tasks are alive (spawned and not finished).
+    /// How many tasks are alive (spawned and not finished). Counted on demand: only
+    /// [`task_count`](crate::task_count) asks, and a count kept on the side could drift.
     pub(crate) fn len(&self) -> usize {
-        self.running
+        (self.slots.iter())
+            .filter(|slot| matches!(slot.stage, Stage::Running(_) | Stage::Polling))
+            .count()
     }
 
     // ANCHOR: generations
@@ -362,7 +364,6 @@ impl TaskTable {
         slot.waker = Some(slot.task_waker.waker());
         slot.stage = Stage::Running(task);
         slot.header = Header { name, location };
-        self.running += 1;
         // Our own waker: it queues the id, and runs no user code.
         slot.task_waker.schedule();
         id
@@ -378,7 +379,6 @@ impl TaskTable {
             .filter(|(_, slot)| !matches!(slot.stage, Stage::Free))
             .map(|(index, slot)| (u64::from(slot.generation) << 32) | index as u64)
             .collect();
-        self.running = 0;
         let mut dropped = Vec::new();
         for id in ids {
             let slot = &self.slots[(id & 0xffff_ffff) as usize];
@@ -536,7 +536,6 @@ impl TaskTable {
     /// What this returns, once released, drops `dropped` (the box of a panicked or cancelled
     /// future) and then wakes whoever awaits the handle.
     fn finish(&mut self, id: TaskId, dropped: Option<TaskBox>) -> Leftovers {
-        self.running -= 1;
         let run = self.run;
         let slot = self.slot(run, id).expect("a finishing task has its slot");
         slot.waker = None; // No more polls: the slot's next task may take the waker over.

@@ -12,6 +12,8 @@ use std::collections::{BinaryHeap, HashMap};
 use std::task::Waker;
 use std::time::Instant;
 
+use crate::clock::Clock;
+
 /// Identifies one registered timer. Ids are never reused, so a stale id is harmless.
 pub(crate) type TimerId = u64;
 
@@ -75,9 +77,13 @@ impl Timers {
         None
     }
 
-    /// Removes every timer due at `now` and collects its waker into `due`, in deadline order.
+    /// Removes every timer due on `clock` and collects its waker into `due`, in deadline order.
     /// The caller wakes them after releasing its borrow of the heap.
-    pub(crate) fn take_due(&mut self, now: Instant, due: &mut Vec<Waker>) {
+    pub(crate) fn take_due(&mut self, clock: &Clock, due: &mut Vec<Waker>) {
+        if self.heap.is_empty() {
+            return; // Every turn asks: without timers, do not even read the clock.
+        }
+        let now = clock.now();
         while let Some(Reverse((deadline, id))) = self.heap.peek() {
             if *deadline > now {
                 break;

@@ -16,6 +16,7 @@ pub fn yield_now() -> YieldNow {
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct YieldNow {
+    /// Set by the first poll, which woke the task and returned `Pending`.
     yielded: bool,
 }
 
