@@ -81,11 +81,11 @@ impl Headers {
     }
 }
 
-/// A complete head, split but not yet interpreted.
+/// A complete head: its first line parsed, its header fields split but not yet interpreted.
 #[derive(Debug)]
-pub(crate) struct RawHead<'a> {
-    /// The request line or status line, without its CRLF.
-    pub(crate) start: &'a [u8],
+pub(crate) struct RawHead<S> {
+    /// The request line or status line, as the caller's `parse_start` returned it.
+    pub(crate) start: S,
     /// The header fields.
     pub(crate) headers: Headers,
     /// Bytes from the start of the buffer to the end of the blank line, leading blank lines
@@ -96,13 +96,13 @@ pub(crate) struct RawHead<'a> {
 /// Finds a complete head at the start of `buf`.
 ///
 /// `Ok(None)`: no blank line yet and nothing wrong so far; read more and call again.
-/// `check_start` validates the first line as soon as it is complete, so a bad request line is
+/// `parse_start` parses the first line as soon as it is complete, so a bad request line is
 /// refused without waiting for the rest of the head.
-pub(crate) fn split_head(
-    buf: &[u8],
+pub(crate) fn split_head<'a, S>(
+    buf: &'a [u8],
     limit: usize,
-    check_start: impl Fn(&[u8]) -> Result<(), Error>,
-) -> Result<Option<RawHead<'_>>, Error> {
+    parse_start: impl Fn(&'a [u8]) -> Result<S, Error>,
+) -> Result<Option<RawHead<S>>, Error> {
     let window = &buf[..buf.len().min(limit)];
     // A server should ignore blank lines before a request line (RFC 9112, 2.2): some clients
     // send a stray CRLF after a body.
@@ -135,10 +135,7 @@ pub(crate) fn split_head(
         let line = &window[pos..end - 1];
         pos = end + 1;
         match start {
-            None => {
-                check_start(line)?;
-                start = Some(line);
-            }
+            None => start = Some(parse_start(line)?),
             Some(start) if line.is_empty() => {
                 return Ok(Some(RawHead {
                     start,

@@ -64,10 +64,10 @@ impl ResponseHead {
 /// assert_eq!(&buf[len..], b"hi");
 /// ```
 pub fn parse_response(buf: &[u8], limit: usize) -> Result<Option<(ResponseHead, usize)>, Error> {
-    let Some(raw) = head::split_head(buf, limit, |line| parse_status_line(line).map(drop))? else {
+    let Some(raw) = head::split_head(buf, limit, parse_status_line)? else {
         return Ok(None);
     };
-    let (version, status, reason) = parse_status_line(raw.start)?;
+    let (version, status, reason) = raw.start;
     let content_length = head::content_length(&raw.headers)?;
     let head = ResponseHead {
         version,
