@@ -1,5 +1,6 @@
 //! The part requests and responses share: finding the end of a head, splitting it into lines,
-//! and parsing header fields (RFC 9112, sections 2 and 5).
+//! parsing header fields (RFC 9112, sections 2 and 5), and the rule for keeping a connection
+//! open (section 9.3).
 //!
 //! The scanner looks at no more than `limit` bytes, so a peer that never sends the blank line
 //! costs a bounded amount of memory and work. Each call starts again from the first byte; for
@@ -190,6 +191,19 @@ pub(crate) fn parse_version(bytes: &[u8]) -> Result<Version, Error> {
             Err(Error::UnsupportedVersion)
         }
         _ => Err(Error::Malformed("invalid HTTP version")),
+    }
+}
+
+/// Whether the connection may carry another message after this one (RFC 9112, 9.3):
+/// `Connection: close` ends it; otherwise HTTP/1.1 keeps it open and HTTP/1.0 keeps it open
+/// only with `Connection: keep-alive`.
+pub(crate) fn keep_alive(version: Version, headers: &Headers) -> bool {
+    if headers.has_token("connection", "close") {
+        return false;
+    }
+    match version {
+        Version::Http11 => true,
+        Version::Http10 => headers.has_token("connection", "keep-alive"),
     }
 }
 

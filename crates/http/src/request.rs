@@ -28,13 +28,7 @@ impl Request {
     /// (RFC 9112, 9.3): `Connection: close` ends it; otherwise HTTP/1.1 keeps it open and
     /// HTTP/1.0 keeps it open only with `Connection: keep-alive`.
     pub fn keep_alive(&self) -> bool {
-        if self.headers.has_token("connection", "close") {
-            return false;
-        }
-        match self.version {
-            Version::Http11 => true,
-            Version::Http10 => self.headers.has_token("connection", "keep-alive"),
-        }
+        head::keep_alive(self.version, &self.headers)
     }
 }
 

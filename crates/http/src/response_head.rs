@@ -42,13 +42,8 @@ impl ResponseHead {
 
     /// Whether the server keeps the connection open for another request.
     pub fn keep_alive(&self) -> bool {
-        if self.headers.has_token("connection", "close") || self.content_length.is_none() {
-            return false;
-        }
-        match self.version {
-            Version::Http11 => true,
-            Version::Http10 => self.headers.has_token("connection", "keep-alive"),
-        }
+        // Without `Content-Length` the body ends when the server closes the connection.
+        self.content_length.is_some() && head::keep_alive(self.version, &self.headers)
     }
 }
 
