@@ -48,11 +48,13 @@ pub(crate) struct WriteBuffer {
     eof: Cell<bool>,
     /// `close` was called: shut the connection once the buffer is empty; no more writes.
     closing: Cell<bool>,
-    /// The connection has been shut down after `close` (or writing failed).
+    /// The connection has been shut down: by `abort`, or by `close` once the buffer was sent
+    /// (or writing failed).
     closed: Cell<bool>,
     /// Why writing failed, if it did (kept as kind and message: `io::Error` is not `Clone`).
     error: RefCell<Option<(io::ErrorKind, String)>>,
-    /// Tasks in `drain` or `wait_closed`, woken on every change of the state above.
+    /// Tasks in `drain` or `wait_closed`, and a protocol's connection task, woken on every
+    /// change of the state above.
     waiters: RefCell<Vec<Waker>>,
 }
 
