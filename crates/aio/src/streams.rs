@@ -480,13 +480,16 @@ struct ServerShared {
     acceptor: RefCell<Option<Task<()>>>,
     /// Connections being handled right now.
     active: Cell<usize>,
-    /// `close` was called.
-    closed: Cell<bool>,
     /// Tasks in `serve_forever` or `wait_closed`.
     waiters: RefCell<Vec<Waker>>,
 }
 
 impl ServerShared {
+    /// True once `close` was called (it took the accept task away).
+    fn is_closed(&self) -> bool {
+        self.acceptor.borrow().is_none()
+    }
+
     /// Wakes the current task at the next change (closed, a connection ended); once, however
     /// often it polls.
     fn add_waiter(&self, cx: &mut std::task::Context<'_>) {
@@ -507,7 +510,7 @@ impl fmt::Debug for Server {
         f.debug_struct("Server")
             .field("local_addr", &self.shared.local_addr)
             .field("active", &self.shared.active.get())
-            .field("closed", &self.shared.closed.get())
+            .field("closed", &self.shared.is_closed())
             .finish()
     }
 }
@@ -523,7 +526,6 @@ impl Server {
             local_addr: listener.local_addr()?,
             acceptor: RefCell::new(None),
             active: Cell::new(0),
-            closed: Cell::new(false),
             waiters: RefCell::new(Vec::new()),
         });
         // The accept task holds the server until `close` cancels it (or the loop ends).
@@ -562,19 +564,16 @@ impl Server {
 
     /// Stops accepting and closes the listening socket. Connections already accepted go on.
     pub fn close(&self) {
-        if self.shared.closed.replace(true) {
-            return;
-        }
-        let acceptor = self.shared.acceptor.borrow_mut().take();
-        if let Some(acceptor) = acceptor {
-            acceptor.cancel(); // Drops the listener: deregistered, then closed.
-        }
+        let Some(acceptor) = self.shared.acceptor.borrow_mut().take() else {
+            return; // Closed already.
+        };
+        acceptor.cancel(); // Drops the listener: deregistered, then closed.
         self.shared.wake_waiters();
     }
 
     /// True until `close` is called.
     pub fn is_serving(&self) -> bool {
-        !self.shared.closed.get()
+        !self.shared.is_closed()
     }
 
     /// How many connections are being handled right now.
@@ -586,7 +585,7 @@ impl Server {
     /// Cancel the task that awaits it to stop waiting without closing.
     pub async fn serve_forever(&self) {
         std::future::poll_fn(|cx| {
-            if self.shared.closed.get() {
+            if self.shared.is_closed() {
                 return Poll::Ready(());
             }
             self.shared.add_waiter(cx);
@@ -599,7 +598,7 @@ impl Server {
     /// (asyncio 3.12's `wait_closed`).
     pub async fn wait_closed(&self) {
         std::future::poll_fn(|cx| {
-            if self.shared.closed.get() && self.shared.active.get() == 0 {
+            if self.shared.is_closed() && self.shared.active.get() == 0 {
                 return Poll::Ready(());
             }
             self.shared.add_waiter(cx);
