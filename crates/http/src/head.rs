@@ -76,7 +76,7 @@ impl Headers {
             .any(|item| item.trim().eq_ignore_ascii_case(token))
     }
 
-    /// Adds a field (used by the parser and by tests).
+    /// Adds a field after the others (the parser builds `Headers` this way).
     pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.fields.push((name.into(), value.into()));
     }
