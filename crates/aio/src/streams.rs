@@ -141,7 +141,9 @@ pub struct StreamReader {
     /// once before the next read from the socket: dropping each line as it is returned would
     /// move everything behind it, for every line.
     consumed: usize,
-    /// Where one read from the socket lands before it joins `buf`.
+    /// Where one read from the socket lands before it joins `buf`. Reading straight into a
+    /// zero-filled tail of `buf` would save that copy, but a read cancelled while it waits
+    /// (a timeout, a cancelled task) would then leave the zeros behind as if they were data.
     scratch: Vec<u8>,
     /// The peer has sent its end of file (a read returned 0).
     eof: bool,
