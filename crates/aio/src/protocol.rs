@@ -103,16 +103,10 @@ struct TransportShared {
     buffer: Rc<WriteBuffer>,
     /// `pause_reading` was called: the task does not read until `resume_reading`.
     reading_paused: Cell<bool>,
-    /// The connection's task while it waits, woken by `resume_reading` and `close`.
-    task: Cell<Option<Waker>>,
-}
-
-impl TransportShared {
-    fn wake_task(&self) {
-        if let Some(waker) = self.task.take() {
-            waker.wake();
-        }
-    }
+    /// The connection's task while reading is paused, for `resume_reading` to wake. (Every
+    /// other change it waits for, `close` and `abort` included, is the write buffer's, and
+    /// wakes it through the buffer's waiters.)
+    paused_reader: Cell<Option<Waker>>,
 }
 
 impl fmt::Debug for Transport {
@@ -148,14 +142,12 @@ impl Transport {
     /// protocol's `connection_lost(None)` is called.
     pub fn close(&self) {
         self.shared.buffer.close();
-        self.shared.wake_task();
     }
 
     /// Closes the connection at once, dropping whatever is still buffered; then the protocol's
     /// `connection_lost(None)` is called (asyncio's `transport.abort()`).
     pub fn abort(&self) {
         self.shared.buffer.abort();
-        self.shared.wake_task();
     }
 
     /// True once `close` has been called (or the connection failed).
@@ -172,7 +164,9 @@ impl Transport {
     /// Starts calling `data_received` again.
     pub fn resume_reading(&self) {
         if self.shared.reading_paused.replace(false) {
-            self.shared.wake_task();
+            if let Some(waker) = self.shared.paused_reader.take() {
+                waker.wake();
+            }
         }
     }
 
@@ -223,7 +217,7 @@ async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
     let shared = Rc::new(TransportShared {
         buffer: WriteBuffer::new(stream.clone()),
         reading_paused: Cell::new(false),
-        task: Cell::new(None),
+        paused_reader: Cell::new(None),
     });
     protocol.connection_made(Transport {
         shared: shared.clone(),
@@ -247,20 +241,22 @@ async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
             if let Some(e) = buffer.error() {
                 return Poll::Ready(Next::Failed(e));
             }
-            // Closing (the buffer is still being sent), after the end of file, or paused:
-            // nothing to read. `resume_reading` and `close` wake the task.
-            if buffer.is_closing() || eof || shared.reading_paused.get() {
-                shared.task.set(Some(cx.waker().clone()));
+            // Closing (the buffer is still being sent) or after the end of file: nothing to
+            // read; the buffer wakes the task when it is closed.
+            if buffer.is_closing() || eof {
                 return Poll::Pending;
             }
+            // Paused: `resume_reading` wakes the task.
+            if shared.reading_paused.get() {
+                shared.paused_reader.set(Some(cx.waker().clone()));
+                return Poll::Pending;
+            }
+            // Otherwise the reactor wakes it when the socket is readable.
             match stream.poll_read(cx, &mut data) {
                 Poll::Ready(Ok(0)) => Poll::Ready(Next::Eof),
                 Poll::Ready(Ok(n)) => Poll::Ready(Next::Data(n)),
                 Poll::Ready(Err(e)) => Poll::Ready(Next::Failed(e)),
-                Poll::Pending => {
-                    shared.task.set(Some(cx.waker().clone()));
-                    Poll::Pending
-                }
+                Poll::Pending => Poll::Pending,
             }
         })
         .await;

@@ -135,9 +135,15 @@ impl From<LimitOverrunError> for io::Error {
 pub struct StreamReader {
     /// The connection, shared with the writer.
     stream: Rc<TcpStream>,
-    /// Bytes received and not yet returned, oldest first.
+    /// Bytes received, oldest first; the first `consumed` of them were already returned.
     buf: Vec<u8>,
-    /// Where one read from the socket lands before it joins `buf`.
+    /// How many bytes at the front of `buf` were returned already. They are dropped all at
+    /// once before the next read from the socket: dropping each line as it is returned would
+    /// move everything behind it, for every line.
+    consumed: usize,
+    /// Where one read from the socket lands before it joins `buf`. Reading straight into a
+    /// zero-filled tail of `buf` would save that copy, but a read cancelled while it waits
+    /// (a timeout, a cancelled task) would then leave the zeros behind as if they were data.
     scratch: Vec<u8>,
     /// The peer has sent its end of file (a read returned 0).
     eof: bool,
@@ -148,7 +154,7 @@ pub struct StreamReader {
 impl fmt::Debug for StreamReader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamReader")
-            .field("buffered", &self.buf.len())
+            .field("buffered", &self.unread().len())
             .field("eof", &self.eof)
             .field("limit", &self.limit)
             .finish_non_exhaustive()
@@ -160,6 +166,7 @@ impl StreamReader {
         StreamReader {
             stream,
             buf: Vec::new(),
+            consumed: 0,
             scratch: Vec::new(),
             eof: false,
             limit: DEFAULT_LIMIT,
@@ -173,7 +180,26 @@ impl StreamReader {
 
     /// True when the peer has ended its side and every byte has been read.
     pub fn at_eof(&self) -> bool {
-        self.eof && self.buf.is_empty()
+        self.eof && self.unread().is_empty()
+    }
+
+    /// The bytes received and not yet returned.
+    fn unread(&self) -> &[u8] {
+        &self.buf[self.consumed..]
+    }
+
+    /// Returns the first `n` unread bytes (`n` must not be more than there are).
+    fn take(&mut self, n: usize) -> Vec<u8> {
+        let bytes = self.unread()[..n].to_vec();
+        self.consumed += n;
+        bytes
+    }
+
+    /// Returns every unread byte.
+    fn take_rest(&mut self) -> Vec<u8> {
+        self.buf.drain(..self.consumed);
+        self.consumed = 0;
+        std::mem::take(&mut self.buf)
     }
 
     // ANCHOR: read
@@ -183,11 +209,11 @@ impl StreamReader {
         if n == 0 {
             return Ok(Vec::new());
         }
-        if self.buf.is_empty() && !self.eof {
+        if self.unread().is_empty() && !self.eof {
             self.fill().await?;
         }
-        let n = n.min(self.buf.len());
-        Ok(self.buf.drain(..n).collect())
+        let n = n.min(self.unread().len());
+        Ok(self.take(n))
     }
     // ANCHOR_END: read
 
@@ -205,10 +231,10 @@ impl StreamReader {
                 }
                 if LimitOverrunError::from_io(&e).is_some() {
                     // Like asyncio: drop the long line (up to its newline, if it came).
-                    match find(&self.buf, b"\n") {
-                        Some(end) => drop(self.buf.drain(..=end)),
-                        None => self.buf.clear(),
-                    }
+                    self.consumed += match find(self.unread(), b"\n") {
+                        Some(end) => end + 1,
+                        None => self.unread().len(),
+                    };
                 }
                 Err(e)
             }
@@ -231,7 +257,7 @@ impl StreamReader {
         let mut searched: usize = 0;
         loop {
             let from = searched.saturating_sub(separator.len() - 1);
-            if let Some(at) = find(&self.buf[from..], separator) {
+            if let Some(at) = find(&self.unread()[from..], separator) {
                 let end = from + at + separator.len();
                 if end > self.limit {
                     return Err(LimitOverrunError {
@@ -240,18 +266,18 @@ impl StreamReader {
                     }
                     .into());
                 }
-                return Ok(self.buf.drain(..end).collect());
+                return Ok(self.take(end));
             }
-            searched = self.buf.len();
-            if self.buf.len() > self.limit {
+            searched = self.unread().len();
+            if searched > self.limit {
                 return Err(LimitOverrunError {
-                    consumed: self.buf.len(),
+                    consumed: searched,
                     limit: self.limit,
                 }
                 .into());
             }
             if self.eof {
-                let partial = std::mem::take(&mut self.buf);
+                let partial = self.take_rest();
                 return Err(IncompleteReadError {
                     partial,
                     expected: None,
@@ -265,9 +291,9 @@ impl StreamReader {
     /// Reads exactly `n` bytes. If the end of file comes first, the error is an
     /// [`IncompleteReadError`] holding the bytes that did arrive (they are consumed).
     pub async fn readexactly(&mut self, n: usize) -> io::Result<Vec<u8>> {
-        while self.buf.len() < n {
+        while self.unread().len() < n {
             if self.eof {
-                let partial = std::mem::take(&mut self.buf);
+                let partial = self.take_rest();
                 return Err(IncompleteReadError {
                     partial,
                     expected: Some(n),
@@ -276,7 +302,7 @@ impl StreamReader {
             }
             self.fill().await?;
         }
-        Ok(self.buf.drain(..n).collect())
+        Ok(self.take(n))
     }
 
     /// Reads everything until the peer's end of file (asyncio's `read()` / `read(-1)`).
@@ -287,11 +313,14 @@ impl StreamReader {
         while !self.eof {
             self.fill().await?;
         }
-        Ok(std::mem::take(&mut self.buf))
+        Ok(self.take_rest())
     }
 
     /// One read from the socket into the buffer; sets `eof` on end of file.
     async fn fill(&mut self) -> io::Result<()> {
+        // Drop what was returned already, moving only the unread rest to the front.
+        self.buf.drain(..self.consumed);
+        self.consumed = 0;
         if self.scratch.is_empty() {
             self.scratch = vec![0; CHUNK];
         }
@@ -453,13 +482,16 @@ struct ServerShared {
     acceptor: RefCell<Option<Task<()>>>,
     /// Connections being handled right now.
     active: Cell<usize>,
-    /// `close` was called.
-    closed: Cell<bool>,
     /// Tasks in `serve_forever` or `wait_closed`.
     waiters: RefCell<Vec<Waker>>,
 }
 
 impl ServerShared {
+    /// True once `close` was called (it took the accept task away).
+    fn is_closed(&self) -> bool {
+        self.acceptor.borrow().is_none()
+    }
+
     /// Wakes the current task at the next change (closed, a connection ended); once, however
     /// often it polls.
     fn add_waiter(&self, cx: &mut std::task::Context<'_>) {
@@ -480,7 +512,7 @@ impl fmt::Debug for Server {
         f.debug_struct("Server")
             .field("local_addr", &self.shared.local_addr)
             .field("active", &self.shared.active.get())
-            .field("closed", &self.shared.closed.get())
+            .field("closed", &self.shared.is_closed())
             .finish()
     }
 }
@@ -496,7 +528,6 @@ impl Server {
             local_addr: listener.local_addr()?,
             acceptor: RefCell::new(None),
             active: Cell::new(0),
-            closed: Cell::new(false),
             waiters: RefCell::new(Vec::new()),
         });
         // The accept task holds the server until `close` cancels it (or the loop ends).
@@ -535,19 +566,16 @@ impl Server {
 
     /// Stops accepting and closes the listening socket. Connections already accepted go on.
     pub fn close(&self) {
-        if self.shared.closed.replace(true) {
-            return;
-        }
-        let acceptor = self.shared.acceptor.borrow_mut().take();
-        if let Some(acceptor) = acceptor {
-            acceptor.cancel(); // Drops the listener: deregistered, then closed.
-        }
+        let Some(acceptor) = self.shared.acceptor.borrow_mut().take() else {
+            return; // Closed already.
+        };
+        acceptor.cancel(); // Drops the listener: deregistered, then closed.
         self.shared.wake_waiters();
     }
 
     /// True until `close` is called.
     pub fn is_serving(&self) -> bool {
-        !self.shared.closed.get()
+        !self.shared.is_closed()
     }
 
     /// How many connections are being handled right now.
@@ -559,7 +587,7 @@ impl Server {
     /// Cancel the task that awaits it to stop waiting without closing.
     pub async fn serve_forever(&self) {
         std::future::poll_fn(|cx| {
-            if self.shared.closed.get() {
+            if self.shared.is_closed() {
                 return Poll::Ready(());
             }
             self.shared.add_waiter(cx);
@@ -572,7 +600,7 @@ impl Server {
     /// (asyncio 3.12's `wait_closed`).
     pub async fn wait_closed(&self) {
         std::future::poll_fn(|cx| {
-            if self.shared.closed.get() && self.shared.active.get() == 0 {
+            if self.shared.is_closed() && self.shared.active.get() == 0 {
                 return Poll::Ready(());
             }
             self.shared.add_waiter(cx);

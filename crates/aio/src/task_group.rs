@@ -32,7 +32,7 @@
 //! * All tasks of a group have the same output type. For different types, use an enum, or
 //!   `()` and send results elsewhere.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::future::poll_fn;
 use std::future::Future;
@@ -78,8 +78,13 @@ struct Shared<E> {
     /// The first failure. Once set, the group is failing: later failures are ignored and new
     /// tasks are not started.
     failure: RefCell<Option<Failure<E>>>,
-    /// True once anything failed (readable while `failure` is borrowed).
-    failed: Cell<bool>,
+}
+
+impl<E> Shared<E> {
+    /// True once a task of the group has failed.
+    fn has_failed(&self) -> bool {
+        self.failure.borrow().is_some()
+    }
 }
 
 /// How the first task to fail failed.
@@ -96,7 +101,6 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
         TaskGroup {
             shared: Rc::new(Shared {
                 failure: RefCell::new(None),
-                failed: Cell::new(false),
             }),
             tasks: Rc::new(RefCell::new(Vec::new())),
         }
@@ -111,7 +115,7 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
     where
         F: Future<Output = Result<T, E>> + 'static,
     {
-        if self.shared.failed.get() {
+        if self.shared.has_failed() {
             return;
         }
         let index = self.tasks.borrow().len();
@@ -214,7 +218,7 @@ impl<T, E> fmt::Debug for TaskGroup<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TaskGroup")
             .field("tasks", &self.tasks.borrow().len())
-            .field("failed", &self.shared.failed.get())
+            .field("failed", &self.shared.has_failed())
             .finish()
     }
 }
@@ -226,7 +230,7 @@ fn fail<T, E>(
     failing: usize,
     failure: Failure<E>,
 ) {
-    if shared.failed.replace(true) {
+    if shared.has_failed() {
         return; // Not the first failure (only possible while the first one is cancelling).
     }
     *shared.failure.borrow_mut() = Some(failure);

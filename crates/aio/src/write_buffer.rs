@@ -17,6 +17,7 @@
 //! ```
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::io;
 use std::net::Shutdown;
 use std::rc::Rc;
@@ -32,8 +33,9 @@ pub const DEFAULT_HIGH_WATER: usize = 64 * 1024;
 pub(crate) struct WriteBuffer {
     /// The connection (shared with the reading side).
     pub(crate) stream: Rc<TcpStream>,
-    /// Bytes accepted by `write` and not yet taken by the kernel, oldest first.
-    buf: RefCell<Vec<u8>>,
+    /// Bytes accepted by `write` and not yet taken by the kernel, oldest first. A ring
+    /// buffer: what the kernel took is dropped from the front without moving the rest.
+    buf: RefCell<VecDeque<u8>>,
     /// A flusher task is running (it owns sending while `buf` is not empty).
     flushing: Cell<bool>,
     /// The buffer went above `high` and has not yet fallen to `low`: writers should wait.
@@ -46,11 +48,13 @@ pub(crate) struct WriteBuffer {
     eof: Cell<bool>,
     /// `close` was called: shut the connection once the buffer is empty; no more writes.
     closing: Cell<bool>,
-    /// The connection has been shut down after `close` (or writing failed).
+    /// The connection has been shut down: by `abort`, or by `close` once the buffer was sent
+    /// (or writing failed).
     closed: Cell<bool>,
     /// Why writing failed, if it did (kept as kind and message: `io::Error` is not `Clone`).
     error: RefCell<Option<(io::ErrorKind, String)>>,
-    /// Tasks in `drain` or `wait_closed`, woken on every change of the state above.
+    /// Tasks in `drain` or `wait_closed`, and a protocol's connection task, woken on every
+    /// change of the state above.
     waiters: RefCell<Vec<Waker>>,
 }
 
@@ -58,7 +62,7 @@ impl WriteBuffer {
     pub(crate) fn new(stream: Rc<TcpStream>) -> Rc<WriteBuffer> {
         Rc::new(WriteBuffer {
             stream,
-            buf: RefCell::new(Vec::new()),
+            buf: RefCell::new(VecDeque::new()),
             flushing: Cell::new(false),
             paused: Cell::new(false),
             high: Cell::new(DEFAULT_HIGH_WATER),
@@ -101,7 +105,7 @@ impl WriteBuffer {
         }
         let len = {
             let mut buf = self.buf.borrow_mut();
-            buf.extend_from_slice(rest);
+            buf.extend(rest);
             buf.len()
         };
         if len > self.high.get() {
@@ -237,10 +241,12 @@ impl WriteBuffer {
         loop {
             let poll = {
                 let buf = self.buf.borrow();
-                if buf.is_empty() {
+                // The oldest bytes (the ring may wrap: the rest follows in the next round).
+                let (oldest, _) = buf.as_slices();
+                if oldest.is_empty() {
                     return Poll::Ready(Ok(()));
                 }
-                self.stream.poll_write(cx, &buf)
+                self.stream.poll_write(cx, oldest)
             };
             match poll {
                 Poll::Ready(Ok(n)) => {

@@ -1,5 +1,6 @@
 //! The part requests and responses share: finding the end of a head, splitting it into lines,
-//! and parsing header fields (RFC 9112, sections 2 and 5).
+//! parsing header fields (RFC 9112, sections 2 and 5), and the rule for keeping a connection
+//! open (section 9.3).
 //!
 //! The scanner looks at no more than `limit` bytes, so a peer that never sends the blank line
 //! costs a bounded amount of memory and work. Each call starts again from the first byte; for
@@ -75,17 +76,17 @@ impl Headers {
             .any(|item| item.trim().eq_ignore_ascii_case(token))
     }
 
-    /// Adds a field (used by the parser and by tests).
+    /// Adds a field after the others (the parser builds `Headers` this way).
     pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.fields.push((name.into(), value.into()));
     }
 }
 
-/// A complete head, split but not yet interpreted.
+/// A complete head: its first line parsed, its header fields split but not yet interpreted.
 #[derive(Debug)]
-pub(crate) struct RawHead<'a> {
-    /// The request line or status line, without its CRLF.
-    pub(crate) start: &'a [u8],
+pub(crate) struct RawHead<S> {
+    /// The request line or status line, as the caller's `parse_start` returned it.
+    pub(crate) start: S,
     /// The header fields.
     pub(crate) headers: Headers,
     /// Bytes from the start of the buffer to the end of the blank line, leading blank lines
@@ -96,13 +97,13 @@ pub(crate) struct RawHead<'a> {
 /// Finds a complete head at the start of `buf`.
 ///
 /// `Ok(None)`: no blank line yet and nothing wrong so far; read more and call again.
-/// `check_start` validates the first line as soon as it is complete, so a bad request line is
+/// `parse_start` parses the first line as soon as it is complete, so a bad request line is
 /// refused without waiting for the rest of the head.
-pub(crate) fn split_head(
-    buf: &[u8],
+pub(crate) fn split_head<'a, S>(
+    buf: &'a [u8],
     limit: usize,
-    check_start: impl Fn(&[u8]) -> Result<(), Error>,
-) -> Result<Option<RawHead<'_>>, Error> {
+    parse_start: impl Fn(&'a [u8]) -> Result<S, Error>,
+) -> Result<Option<RawHead<S>>, Error> {
     let window = &buf[..buf.len().min(limit)];
     // A server should ignore blank lines before a request line (RFC 9112, 2.2): some clients
     // send a stray CRLF after a body.
@@ -135,10 +136,7 @@ pub(crate) fn split_head(
         let line = &window[pos..end - 1];
         pos = end + 1;
         match start {
-            None => {
-                check_start(line)?;
-                start = Some(line);
-            }
+            None => start = Some(parse_start(line)?),
             Some(start) if line.is_empty() => {
                 return Ok(Some(RawHead {
                     start,
@@ -193,6 +191,19 @@ pub(crate) fn parse_version(bytes: &[u8]) -> Result<Version, Error> {
             Err(Error::UnsupportedVersion)
         }
         _ => Err(Error::Malformed("invalid HTTP version")),
+    }
+}
+
+/// Whether the connection may carry another message after this one (RFC 9112, 9.3):
+/// `Connection: close` ends it; otherwise HTTP/1.1 keeps it open and HTTP/1.0 keeps it open
+/// only with `Connection: keep-alive`.
+pub(crate) fn keep_alive(version: Version, headers: &Headers) -> bool {
+    if headers.has_token("connection", "close") {
+        return false;
+    }
+    match version {
+        Version::Http11 => true,
+        Version::Http10 => headers.has_token("connection", "keep-alive"),
     }
 }
 

@@ -28,13 +28,7 @@ impl Request {
     /// (RFC 9112, 9.3): `Connection: close` ends it; otherwise HTTP/1.1 keeps it open and
     /// HTTP/1.0 keeps it open only with `Connection: keep-alive`.
     pub fn keep_alive(&self) -> bool {
-        if self.headers.has_token("connection", "close") {
-            return false;
-        }
-        match self.version {
-            Version::Http11 => true,
-            Version::Http10 => self.headers.has_token("connection", "keep-alive"),
-        }
+        head::keep_alive(self.version, &self.headers)
     }
 }
 
@@ -54,10 +48,10 @@ impl Request {
 /// assert_eq!(http_lite::parse_request(&buf[len..], 8192), Ok(None));
 /// ```
 pub fn parse_request(buf: &[u8], limit: usize) -> Result<Option<(Request, usize)>, Error> {
-    let Some(raw) = head::split_head(buf, limit, |line| parse_request_line(line).map(drop))? else {
+    let Some(raw) = head::split_head(buf, limit, parse_request_line)? else {
         return Ok(None);
     };
-    let (method, target, version) = parse_request_line(raw.start)?;
+    let (method, target, version) = raw.start;
     let headers = raw.headers;
     // RFC 9112, 3.2: an HTTP/1.1 request has exactly one Host header.
     if version == Version::Http11 && headers.get_all("host").count() != 1 {

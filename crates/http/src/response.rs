@@ -3,6 +3,8 @@
 //! Every response carries `Content-Length`, so the client knows where the body ends without
 //! waiting for the connection to close, and the connection can carry the next request.
 
+use std::fmt::Write;
+
 use crate::Error;
 
 /// A response to be written: status, header fields, body.
@@ -110,10 +112,10 @@ impl Response {
     pub fn head_bytes(&self) -> Vec<u8> {
         let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
-            out.push_str(&format!("{name}: {value}\r\n"));
+            let _ = write!(out, "{name}: {value}\r\n"); // Writing to a String cannot fail.
         }
         if !(self.status < 200 || self.status == 204) {
-            out.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
+            let _ = write!(out, "Content-Length: {}\r\n", self.body.len());
         }
         if self.close {
             out.push_str("Connection: close\r\n");

@@ -42,13 +42,8 @@ impl ResponseHead {
 
     /// Whether the server keeps the connection open for another request.
     pub fn keep_alive(&self) -> bool {
-        if self.headers.has_token("connection", "close") || self.content_length.is_none() {
-            return false;
-        }
-        match self.version {
-            Version::Http11 => true,
-            Version::Http10 => self.headers.has_token("connection", "keep-alive"),
-        }
+        // Without `Content-Length` the body ends when the server closes the connection.
+        self.content_length.is_some() && head::keep_alive(self.version, &self.headers)
     }
 }
 
@@ -64,10 +59,10 @@ impl ResponseHead {
 /// assert_eq!(&buf[len..], b"hi");
 /// ```
 pub fn parse_response(buf: &[u8], limit: usize) -> Result<Option<(ResponseHead, usize)>, Error> {
-    let Some(raw) = head::split_head(buf, limit, |line| parse_status_line(line).map(drop))? else {
+    let Some(raw) = head::split_head(buf, limit, parse_status_line)? else {
         return Ok(None);
     };
-    let (version, status, reason) = parse_status_line(raw.start)?;
+    let (version, status, reason) = raw.start;
     let content_length = head::content_length(&raw.headers)?;
     let head = ResponseHead {
         version,
