@@ -35,12 +35,12 @@
 //! [`Builder::blocking_threads`]: crate::Builder::blocking_threads
 //! [`Builder::blocking_idle`]: crate::Builder::blocking_idle
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 use std::thread::{self, JoinHandle};
@@ -70,8 +70,9 @@ pub(crate) struct Pool {
     sender: RefCell<Option<Sender<Job>>>,
     /// Jobs submitted whose `Blocking` future has neither taken the result nor been dropped.
     /// While this is not zero, virtual time moves only with real time (it never jumps past
-    /// real work).
-    in_flight: Cell<usize>,
+    /// real work). Each such future holds an [`InFlight`] on this very counter, so a future
+    /// that outlives its `run` never changes the count of a later one.
+    in_flight: Arc<AtomicUsize>,
     /// The state the workers share with the loop.
     workers: Arc<Workers>,
     /// Every worker started so far (retired ones are pruned when a new one starts), to join
@@ -120,7 +121,7 @@ impl Pool {
         let (sender, receiver) = crossbeam_channel::unbounded();
         Pool {
             sender: RefCell::new(Some(sender)),
-            in_flight: Cell::new(0),
+            in_flight: Arc::new(AtomicUsize::new(0)),
             workers: Arc::new(Workers {
                 receiver,
                 limit,
@@ -133,8 +134,9 @@ impl Pool {
 
     // ANCHOR: submit
     /// Queues `job`, starting a worker if every existing one is busy and the limit allows.
-    fn submit(&self, job: Job) {
-        self.in_flight.set(self.in_flight.get() + 1);
+    /// The job counts as in flight until the returned [`InFlight`] is dropped.
+    fn submit(&self, job: Job) -> InFlight {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
         let sender = self.sender.borrow();
         let sender = sender
             .as_ref()
@@ -155,6 +157,7 @@ impl Pool {
         if start_worker {
             self.start_worker();
         }
+        InFlight(self.in_flight.clone())
     }
     // ANCHOR_END: submit
 
@@ -171,12 +174,7 @@ impl Pool {
 
     /// True while a submitted job's result is still awaited (see `in_flight`).
     pub(crate) fn has_jobs_in_flight(&self) -> bool {
-        self.in_flight.get() > 0
-    }
-
-    /// One job fewer in flight: its result was taken, or its future dropped.
-    fn job_returned(&self) {
-        self.in_flight.set(self.in_flight.get().saturating_sub(1));
+        self.in_flight.load(Ordering::Acquire) > 0
     }
 
     /// Worker threads alive now.
@@ -305,6 +303,18 @@ where
     }
 }
 
+/// One job counted as in flight on the pool it was submitted to, until this is dropped.
+///
+/// It holds that pool's own counter, not "the running loop's": a `Blocking` future is `Send`
+/// and may be dropped after its `run` returned, even inside another `run`.
+struct InFlight(Arc<AtomicUsize>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// The future returned by [`run_in_executor`] and [`to_thread`]: the result of a job on the
 /// blocking pool.
 #[must_use = "futures do nothing unless you `.await` them (a `to_thread` job does not even start)"]
@@ -316,8 +326,13 @@ pub struct Blocking<T> {
 enum Stage<T> {
     /// `to_thread` before its first poll.
     NotSubmitted(Box<dyn FnOnce() -> T + Send + 'static>),
-    /// Submitted; the job has not delivered a result that this future took.
-    InFlight(Arc<Slot<T>>),
+    /// Submitted; the job has not delivered a result that this future took. Leaving this
+    /// stage (result taken, or future dropped) drops the `InFlight` and so uncounts the job.
+    InFlight {
+        slot: Arc<Slot<T>>,
+        /// Held only for its `Drop`.
+        _counted: InFlight,
+    },
     /// The result was returned (or the panic resumed).
     Done,
 }
@@ -354,8 +369,11 @@ impl<T: Send + 'static> Blocking<T> {
                 waker.wake();
             }
         });
-        runtime::with_core(what, |core| core.pool.submit(job));
-        self.stage = Stage::InFlight(slot);
+        let in_flight = runtime::with_core(what, |core| core.pool.submit(job));
+        self.stage = Stage::InFlight {
+            slot,
+            _counted: in_flight,
+        };
     }
 
     /// Polls for the job's result (the body of `.await`).
@@ -366,7 +384,7 @@ impl<T: Send + 'static> Blocking<T> {
         if let Stage::NotSubmitted(_) = self.stage {
             self.submit("aio::to_thread");
         }
-        let Stage::InFlight(slot) = &self.stage else {
+        let Stage::InFlight { slot, .. } = &self.stage else {
             panic!("a `Blocking` future was polled again after it returned its result");
         };
         let result = {
@@ -382,18 +400,12 @@ impl<T: Send + 'static> Blocking<T> {
                 }
             }
         };
-        self.stage = Stage::Done;
-        job_returned();
+        self.stage = Stage::Done; // Drops the `InFlight`.
         match result {
             Ok(value) => Poll::Ready(value),
             Err(payload) => panic::resume_unwind(payload),
         }
     }
-}
-
-/// One job fewer in flight on the running loop's pool.
-fn job_returned() {
-    runtime::try_with_core(|core| core.pool.job_returned());
 }
 
 impl<T: Send + 'static> Future for Blocking<T> {
@@ -406,10 +418,10 @@ impl<T: Send + 'static> Future for Blocking<T> {
 
 impl<T> Drop for Blocking<T> {
     fn drop(&mut self) {
-        if let Stage::InFlight(slot) = &self.stage {
+        if let Stage::InFlight { slot, .. } = &self.stage {
             // Skip the job if it has not started; if it is running, it finishes unobserved.
+            // The stage's `InFlight` is dropped next, with the stage.
             slot.abandoned.store(true, Ordering::Release);
-            job_returned();
         }
     }
 }
@@ -418,8 +430,8 @@ impl<T> fmt::Debug for Blocking<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let stage = match &self.stage {
             Stage::NotSubmitted(_) => "not submitted",
-            Stage::InFlight(slot) if slot.lock().result.is_some() => "done, not yet awaited",
-            Stage::InFlight(_) => "in flight",
+            Stage::InFlight { slot, .. } if slot.lock().result.is_some() => "done, not yet awaited",
+            Stage::InFlight { .. } => "in flight",
             Stage::Done => "returned",
         };
         f.debug_struct("Blocking").field("stage", &stage).finish()

@@ -283,3 +283,23 @@ fn the_pool_size_comes_from_aio_blocking_threads() {
     let default = aio::Builder::new().run(async { aio::blocking_threads_limit() });
     assert_eq!(default, Some(aio::default_blocking_threads()));
 }
+
+#[test]
+#[allow(clippy::async_yields_async)] // Run 1 hands its job's future out unawaited, on purpose.
+fn a_job_future_from_an_earlier_run_does_not_count_against_a_later_one() {
+    // A `Blocking` future can outlive its `run` (it is `Send`): here it leaves run 1 unawaited.
+    let old = virtual_loop().run(async { aio::run_in_executor(|| 1) });
+    let outcome = virtual_loop().run(async move {
+        let (send, receive) = std::sync::mpsc::channel();
+        let job = aio::run_in_executor(move || receive.recv().unwrap());
+        // Dropping the old future must not tell this loop that its own job is done...
+        drop(old);
+        thread::spawn(move || {
+            thread::sleep(Duration::from_millis(5));
+            send.send(7).unwrap();
+        });
+        // ...or virtual time would jump to this deadline while the job is still running.
+        aio::timeout(Duration::from_secs(60), job).await
+    });
+    assert_eq!(outcome, Ok(7));
+}
