@@ -80,6 +80,7 @@ mod task_group;
 mod timeout;
 mod timers;
 mod wait;
+mod waker_list;
 mod write_buffer;
 mod yield_now;
 

@@ -9,7 +9,9 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
+
+use crate::waker_list::WakerList;
 
 /// A one-shot value, set once with [`set_result`](Promise::set_result) and awaited by any number
 /// of clones (each gets a clone of the value).
@@ -17,24 +19,24 @@ use std::task::{Context, Poll, Waker};
 /// It belongs to the loop's thread, like an asyncio `Future`.
 pub struct Promise<T> {
     /// The state every clone shares.
-    inner: Rc<RefCell<Inner<T>>>,
+    inner: Rc<Inner<T>>,
 }
 
 struct Inner<T> {
     /// The result, once set; never replaced after that.
-    value: Option<T>,
-    /// Tasks awaiting the value, woken (after the borrow is released) when it is set.
-    waiters: Vec<Waker>,
+    value: RefCell<Option<T>>,
+    /// Tasks awaiting the value, woken when it is set.
+    waiters: WakerList,
 }
 
 impl<T> Promise<T> {
     /// An empty promise.
     pub fn new() -> Promise<T> {
         Promise {
-            inner: Rc::new(RefCell::new(Inner {
-                value: None,
-                waiters: Vec::new(),
-            })),
+            inner: Rc::new(Inner {
+                value: RefCell::new(None),
+                waiters: WakerList::default(),
+            }),
         }
     }
 
@@ -52,21 +54,20 @@ impl<T> Promise<T> {
 
     /// Sets the value unless one is already set, in which case `value` is returned.
     pub fn try_set_result(&self, value: T) -> Result<(), T> {
-        let waiters = {
-            let mut inner = self.inner.borrow_mut();
-            if inner.value.is_some() {
+        {
+            let mut slot = self.inner.value.borrow_mut();
+            if slot.is_some() {
                 return Err(value);
             }
-            inner.value = Some(value);
-            std::mem::take(&mut inner.waiters)
-        };
-        waiters.into_iter().for_each(Waker::wake);
+            *slot = Some(value);
+        } // Release the value before waking: a woken task may read it at once.
+        self.inner.waiters.wake_all();
         Ok(())
     }
 
     /// True once the value is set (asyncio's `done()`).
     pub fn is_done(&self) -> bool {
-        self.inner.borrow().value.is_some()
+        self.inner.value.borrow().is_some()
     }
 }
 
@@ -88,13 +89,10 @@ impl<T: Clone> Future for Promise<T> {
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        let mut inner = self.inner.borrow_mut();
-        if let Some(value) = &inner.value {
+        if let Some(value) = &*self.inner.value.borrow() {
             return Poll::Ready(value.clone());
         }
-        if !inner.waiters.iter().any(|w| w.will_wake(cx.waker())) {
-            inner.waiters.push(cx.waker().clone());
-        }
+        self.inner.waiters.register(cx.waker());
         Poll::Pending
     }
 }

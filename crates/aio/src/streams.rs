@@ -35,10 +35,11 @@ use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::rc::Rc;
-use std::task::{Poll, Waker};
+use std::task::Poll;
 
 use crate::net::{TcpListener, TcpStream};
 use crate::task::{spawn, Task};
+use crate::waker_list::WakerList;
 use crate::write_buffer::WriteBuffer;
 
 /// asyncio's default limit for the reader's buffer (64 KiB): the longest line `readline`
@@ -482,28 +483,15 @@ struct ServerShared {
     acceptor: RefCell<Option<Task<()>>>,
     /// Connections being handled right now.
     active: Cell<usize>,
-    /// Tasks in `serve_forever` or `wait_closed`.
-    waiters: RefCell<Vec<Waker>>,
+    /// Tasks in `serve_forever` or `wait_closed`, woken when the server closes or a
+    /// connection ends.
+    waiters: WakerList,
 }
 
 impl ServerShared {
     /// True once `close` was called (it took the accept task away).
     fn is_closed(&self) -> bool {
         self.acceptor.borrow().is_none()
-    }
-
-    /// Wakes the current task at the next change (closed, a connection ended); once, however
-    /// often it polls.
-    fn add_waiter(&self, cx: &mut std::task::Context<'_>) {
-        let mut waiters = self.waiters.borrow_mut();
-        if !waiters.iter().any(|w| w.will_wake(cx.waker())) {
-            waiters.push(cx.waker().clone());
-        }
-    }
-
-    fn wake_waiters(&self) {
-        let waiters = std::mem::take(&mut *self.waiters.borrow_mut());
-        waiters.into_iter().for_each(Waker::wake);
     }
 }
 
@@ -528,7 +516,7 @@ impl Server {
             local_addr: listener.local_addr()?,
             acceptor: RefCell::new(None),
             active: Cell::new(0),
-            waiters: RefCell::new(Vec::new()),
+            waiters: WakerList::default(),
         });
         // The accept task holds the server until `close` cancels it (or the loop ends).
         let server = shared.clone();
@@ -570,7 +558,7 @@ impl Server {
             return; // Closed already.
         };
         acceptor.cancel(); // Drops the listener: deregistered, then closed.
-        self.shared.wake_waiters();
+        self.shared.waiters.wake_all();
     }
 
     /// True until `close` is called.
@@ -590,7 +578,7 @@ impl Server {
             if self.shared.is_closed() {
                 return Poll::Ready(());
             }
-            self.shared.add_waiter(cx);
+            self.shared.waiters.register(cx.waker());
             Poll::Pending
         })
         .await
@@ -603,7 +591,7 @@ impl Server {
             if self.shared.is_closed() && self.shared.active.get() == 0 {
                 return Poll::Ready(());
             }
-            self.shared.add_waiter(cx);
+            self.shared.waiters.register(cx.waker());
             Poll::Pending
         })
         .await
@@ -631,7 +619,7 @@ struct ConnectionDone(Rc<ServerShared>);
 impl Drop for ConnectionDone {
     fn drop(&mut self) {
         self.0.active.set(self.0.active.get() - 1);
-        self.0.wake_waiters();
+        self.0.waiters.wake_all();
     }
 }
 

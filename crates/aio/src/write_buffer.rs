@@ -21,9 +21,10 @@ use std::collections::VecDeque;
 use std::io;
 use std::net::Shutdown;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use crate::net::TcpStream;
+use crate::waker_list::WakerList;
 
 /// asyncio's default high-water mark for a transport's write buffer (64 KiB).
 pub const DEFAULT_HIGH_WATER: usize = 64 * 1024;
@@ -55,7 +56,7 @@ pub(crate) struct WriteBuffer {
     error: RefCell<Option<(io::ErrorKind, String)>>,
     /// Tasks in `drain` or `wait_closed`, and a protocol's connection task, woken on every
     /// change of the state above.
-    waiters: RefCell<Vec<Waker>>,
+    waiters: WakerList,
 }
 
 impl WriteBuffer {
@@ -71,7 +72,7 @@ impl WriteBuffer {
             closing: Cell::new(false),
             closed: Cell::new(false),
             error: RefCell::new(None),
-            waiters: RefCell::new(Vec::new()),
+            waiters: WakerList::default(),
         })
     }
 
@@ -153,7 +154,7 @@ impl WriteBuffer {
         if !self.flushing.get() {
             self.finish();
         }
-        self.wake_waiters();
+        self.waiters.wake_all();
     }
 
     pub(crate) fn is_closing(&self) -> bool {
@@ -172,7 +173,7 @@ impl WriteBuffer {
         self.paused.set(false);
         let _ = self.stream.shutdown(Shutdown::Both);
         self.closed.set(true);
-        self.wake_waiters();
+        self.waiters.wake_all();
     }
 
     /// The error that stopped writing, if any (a fresh copy for each caller).
@@ -203,11 +204,7 @@ impl WriteBuffer {
 
     /// Wakes the current task at the next change: paused or resumed, failed, closed.
     pub(crate) fn add_waiter(&self, cx: &mut Context<'_>) {
-        let mut waiters = self.waiters.borrow_mut();
-        // A task that polls again is woken once, not once per poll.
-        if !waiters.iter().any(|w| w.will_wake(cx.waker())) {
-            waiters.push(cx.waker().clone());
-        }
+        self.waiters.register(cx.waker());
     }
 
     /// Ready once `close` has done its work: buffer sent (or failed) and connection shut.
@@ -267,7 +264,7 @@ impl WriteBuffer {
         } else if self.eof.get() {
             let _ = self.stream.shutdown(Shutdown::Write);
         }
-        self.wake_waiters();
+        self.waiters.wake_all();
     }
 
     /// Writing failed (the peer reset the connection, ...): drop the buffer, remember why.
@@ -278,23 +275,17 @@ impl WriteBuffer {
         if self.closing.get() {
             self.closed.set(true);
         }
-        self.wake_waiters();
+        self.waiters.wake_all();
     }
 
     fn update_paused(&self) {
         let len = self.len();
         if self.paused.get() && len <= self.low.get() {
             self.paused.set(false);
-            self.wake_waiters();
+            self.waiters.wake_all();
         } else if len > self.high.get() {
             self.paused.set(true);
         }
-    }
-
-    fn wake_waiters(&self) {
-        // Release the borrow before waking.
-        let waiters = std::mem::take(&mut *self.waiters.borrow_mut());
-        waiters.into_iter().for_each(Waker::wake);
     }
 }
 
