@@ -219,17 +219,14 @@ impl TcpStream {
     /// Reads into `buf` if data (or the end of file) is there; otherwise arranges for the task
     /// to be woken when the socket becomes readable. `Ok(0)` means end of file.
     pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        // A short read is *not* taken as "the socket is empty": the peer's FIN may have arrived
-        // together with the data, behind a single edge, and no edge would announce it again.
-        // So the next read asks the kernel, which answers `WouldBlock` or 0 (end of file).
-        self.io.poll_read_with(cx, |mut s| s.read(buf))
+        self.io.poll_read_into(cx, buf, |mut s, buf| s.read(buf))
     }
     // ANCHOR_END: poll_read
 
     /// Writes from `buf` as much as the kernel takes; otherwise arranges for the task to be
     /// woken when the socket becomes writable.
     pub fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_write_with(cx, |mut s| s.write(buf))
+        self.io.poll_write_from(cx, buf, |mut s, buf| s.write(buf))
     }
 
     /// Reads some bytes into `buf`: at least one, or 0 at end of file.

@@ -11,30 +11,35 @@
 //!        │ yes
 //!  try the operation ──WouldBlock──▶ clear the flag, store the waker, Pending
 //!        │ done
-//!      Ready
+//!      Ready   (a short read or write clears the flag too: the kernel's buffer is empty/full)
 //! ```
 //!
 //! Because registration is edge-triggered, a wait costs no system call: interest is never
-//! re-armed. The price is a rule: a task may only wait after an operation said `WouldBlock`,
-//! otherwise it could wait for an edge that already passed. A short read is not that proof: the
-//! peer's end of file may have arrived behind the same edge as the data (see
-//! `TcpStream::poll_read`).
+//! re-armed. The price is a rule: a task may only wait after the kernel showed that the edge
+//! was used up: a `WouldBlock`, or a read that returned less than asked for (unless the peer's
+//! end of file came with the edge: epoll says so with `EPOLLRDHUP`).
+//!
+//! `polling` owns the epoll instance and the wake-up from other threads (`Poller::notify`). The
+//! reactor registers sockets and waits on that instance itself, through `rustix`'s safe epoll
+//! calls, for two reasons: `Poller::wait` costs five system calls on Linux where one
+//! `epoll_wait` will do, and `polling` neither asks for nor reports `EPOLLRDHUP`.
 
 use std::cell::{Cell, RefCell};
 use std::io;
 use std::mem;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use polling::{Event, Events, PollMode, Poller};
+use polling::Poller;
+use rustix::buffer::spare_capacity;
+use rustix::event::{epoll, Timespec};
 
 use crate::runtime;
 
 /// The loop's poller and the sockets registered with it.
-#[derive(Debug)]
 pub(crate) struct Reactor {
     /// The epoll instance, shared with the run queue (which calls `notify()` on it).
     poller: Arc<Poller>,
@@ -43,10 +48,21 @@ pub(crate) struct Reactor {
     sources: RefCell<Vec<Option<Rc<Source>>>>,
     /// Keys of empty slots in `sources`.
     free: RefCell<Vec<usize>>,
-    /// The buffer `poller.wait` fills, kept between turns to avoid allocating.
-    events: RefCell<Events>,
+    /// The buffer `epoll_wait` fills, kept between turns to avoid allocating.
+    events: RefCell<Vec<epoll::Event>>,
+    /// The buffer of `polling`'s own wait, used only to take in a `notify()`.
+    notify_events: RefCell<polling::Events>,
     /// Wakers collected from ready sources, woken after every borrow is released.
     to_wake: RefCell<Vec<Waker>>,
+}
+
+impl std::fmt::Debug for Reactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reactor")
+            .field("poller", &self.poller)
+            .field("sources", &self.sources)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Reactor {
@@ -55,7 +71,8 @@ impl Reactor {
             poller,
             sources: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
-            events: RefCell::new(Events::new()),
+            events: RefCell::new(Vec::with_capacity(EVENTS_PER_WAIT)),
+            notify_events: RefCell::new(polling::Events::new()),
             to_wake: RefCell::new(Vec::new()),
         }
     }
@@ -71,27 +88,76 @@ impl Reactor {
     pub(crate) fn poll(&self, timeout: Option<Duration>) -> usize {
         let mut events = self.events.borrow_mut();
         events.clear();
-        let count = match self.poller.wait(&mut events, timeout) {
-            Ok(count) => count,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => return 0,
-            Err(e) => panic!("aio: waiting on the poller failed: {e}"),
-        };
-        let mut to_wake = self.to_wake.borrow_mut();
-        let sources = self.sources.borrow();
+        let timeout = timeout.map(whole_millis);
+        match epoll::wait(
+            self.poller.as_fd(),
+            spare_capacity(&mut *events),
+            timeout.as_ref(),
+        ) {
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => return 0,
+            Err(e) => panic!("aio: waiting on the poller (epoll_wait) failed: {e}"),
+        }
+        let mut notified = false;
+        let mut count = 0;
         for event in events.iter() {
-            let Some(Some(source)) = sources.get(event.key) else {
+            let (key, flags) = (event.data.u64(), event.flags);
+            if key == NOTIFY_KEY {
+                notified = true;
                 continue;
-            };
-            if event.readable {
-                source.readable.set(true);
-                to_wake.extend(source.reader.take());
             }
-            if event.writable {
-                source.writable.set(true);
-                to_wake.extend(source.writer.take());
-            }
+            count += 1;
+            let peer_closed = flags
+                .intersects(epoll::EventFlags::RDHUP | epoll::EventFlags::HUP)
+                || flags.contains(epoll::EventFlags::ERR);
+            let readable = flags.intersects(epoll::EventFlags::IN) || peer_closed;
+            let writable = flags.intersects(epoll::EventFlags::OUT) || peer_closed;
+            self.ready(key as usize, readable, writable, peer_closed);
+        }
+        drop(events);
+        if notified {
+            count += self.take_notify();
         }
         count
+    }
+
+    /// Another thread called `notify()`. `polling` registers its wake-up descriptor one-shot
+    /// and re-arms it inside its own wait, so one `Poller::wait` that does not block takes the
+    /// notification in. It may report sockets too; it cannot say whether their peer closed, so
+    /// those are marked as if it might have. Returns the number of socket events.
+    fn take_notify(&self) -> usize {
+        let mut events = self.notify_events.borrow_mut();
+        events.clear();
+        if let Err(e) = self.poller.wait(&mut events, Some(Duration::ZERO)) {
+            if e.kind() != io::ErrorKind::Interrupted {
+                panic!("aio: waiting on the poller failed: {e}");
+            }
+        }
+        for event in events.iter() {
+            self.ready(event.key, event.readable, event.writable, event.readable);
+        }
+        events.len()
+    }
+
+    /// Records what the poller said about the socket under `key` and collects the wakers of
+    /// the tasks that were waiting for it.
+    fn ready(&self, key: usize, readable: bool, writable: bool, peer_closed: bool) {
+        let sources = self.sources.borrow();
+        let Some(Some(source)) = sources.get(key) else {
+            return; // Deregistered since: a late event wakes nobody.
+        };
+        let mut to_wake = self.to_wake.borrow_mut();
+        if peer_closed {
+            source.peer_closed.set(true);
+        }
+        if readable {
+            source.readable.set(true);
+            to_wake.extend(source.reader.take());
+        }
+        if writable {
+            source.writable.set(true);
+            to_wake.extend(source.writer.take());
+        }
     }
 
     /// Wakes the tasks that the last [`poll`](Self::poll) found ready.
@@ -167,6 +233,10 @@ pub(crate) struct Source {
     readable: Cell<bool>,
     /// The last edge said "writable" and no write has said `WouldBlock` since.
     writable: Cell<bool>,
+    /// The peer closed its side (`EPOLLRDHUP`) or the socket failed, or the poller could not
+    /// tell. A short read then no longer proves the socket empty: the end of file is still to
+    /// be read, and no further edge will announce it. Never cleared.
+    peer_closed: Cell<bool>,
     /// The task waiting to read, woken by the next readable edge.
     reader: Cell<Option<Waker>>,
     /// The task waiting to write, woken by the next writable edge.
@@ -180,6 +250,7 @@ impl std::fmt::Debug for Source {
             .field("key", &self.key)
             .field("readable", &self.readable.get())
             .field("writable", &self.writable.get())
+            .field("peer_closed", &self.peer_closed.get())
             .finish_non_exhaustive()
     }
 }
@@ -222,16 +293,34 @@ fn store_waker(slot: &Cell<Option<Waker>>, waker: &Waker) {
 }
 
 // ANCHOR: register
-/// Adds `fd` to the poller under `key`, edge-triggered, for both reading and writing.
+/// polling's key for its own wake-up descriptor (`Poller::notify`); it refuses it for sockets.
+const NOTIFY_KEY: u64 = usize::MAX as u64;
+
+/// How many events one `epoll_wait` can report; more wait for the next turn.
+const EVENTS_PER_WAIT: usize = 1024;
+
+/// Adds `fd` to the poller under `key`, edge-triggered (`ET`), for reading, writing, and the
+/// peer closing its side (`RDHUP`). Errors and hang-ups are always reported.
 ///
-/// This is the one `unsafe` call in `aio`.
-#[allow(unsafe_code)]
+/// `rustix` makes this safe: the kernel forgets a descriptor by itself when it is closed, and
+/// a late event for a reused key wakes nobody. Still, `Registered`'s `Drop` deletes the
+/// descriptor from the poller before closing it, so that a `dup` of it could not keep
+/// reporting to a key that now belongs to another socket.
 fn register(poller: &Poller, fd: BorrowedFd<'_>, key: usize) -> io::Result<()> {
-    // SAFETY: `polling` requires the descriptor to be removed from the poller before it is
-    // closed. The only caller is `Registered::new`, which owns the descriptor's I/O object for
-    // as long as it is registered; `Registered::drop` deletes it from the poller before that
-    // object (and so the descriptor) is dropped.
-    unsafe { poller.add_with_mode(fd.as_raw_fd(), Event::all(key), PollMode::Edge) }
+    use epoll::EventFlags as F;
+    let flags = F::ET | F::IN | F::OUT | F::RDHUP;
+    epoll::add(poller, fd, epoll::EventData::new_u64(key as u64), flags)?;
+    Ok(())
+}
+
+/// `epoll_wait` counts its timeout in whole milliseconds. Rounding up means the loop never
+/// wakes before the timer it waits for is due (at worst it wakes up to 1 ms late).
+fn whole_millis(timeout: Duration) -> Timespec {
+    let millis = timeout.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i64;
+    Timespec {
+        tv_sec: millis / 1_000,
+        tv_nsec: (millis % 1_000) * 1_000_000,
+    }
 }
 // ANCHOR_END: register
 
@@ -260,6 +349,7 @@ impl<T: AsFd> Registered<T> {
             key,
             readable: Cell::new(true),
             writable: Cell::new(true),
+            peer_closed: Cell::new(false),
             reader: Cell::new(None),
             writer: Cell::new(None),
         });
@@ -303,6 +393,47 @@ impl<T: AsFd> Registered<T> {
         })
     }
 
+    // ANCHOR: short
+    /// Reads into `buf` with `op` (a `read(2)`-like call) as [`poll_read_with`] does, and
+    /// saves the next system call when it can: a read that returns fewer bytes than `buf`
+    /// holds has emptied the kernel's buffer, and anything arriving later brings a new edge.
+    /// So the flag is cleared without asking the kernel again for a `WouldBlock`. Not when the
+    /// peer has closed its side: its end of file is still to be read, and no edge will come.
+    ///
+    /// [`poll_read_with`]: Registered::poll_read_with
+    pub fn poll_read_into(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+        mut op: impl FnMut(&T, &mut [u8]) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let asked = buf.len();
+        let n = std::task::ready!(self.poll_read_with(cx, |io| op(io, buf)))?;
+        if 0 < n && n < asked && !self.source.peer_closed.get() {
+            self.source.readable.set(false);
+        }
+        Poll::Ready(Ok(n))
+    }
+
+    /// Writes from `buf` with `op` (a `write(2)`-like call) as [`poll_write_with`] does; a
+    /// write that takes fewer bytes than offered has filled the kernel's buffer, so the flag is
+    /// cleared and the next write waits for the edge that says there is room again.
+    ///
+    /// [`poll_write_with`]: Registered::poll_write_with
+    pub fn poll_write_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        mut op: impl FnMut(&T, &[u8]) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let n = std::task::ready!(self.poll_write_with(cx, |io| op(io, buf)))?;
+        if 0 < n && n < buf.len() {
+            self.source.writable.set(false);
+        }
+        Poll::Ready(Ok(n))
+    }
+    // ANCHOR_END: short
+
     /// Forgets the task waiting to read (its future was dropped).
     pub fn clear_reader(&self) {
         drop(self.source.reader.take());
@@ -339,7 +470,7 @@ fn poll_with<R>(
 impl<T: AsFd> Drop for Registered<T> {
     fn drop(&mut self) {
         // Deregister before `self.io` is dropped (and closes the descriptor): see `register`.
-        let _ = self.reactor.poller.delete(self.io.as_fd());
+        let _ = epoll::delete(&*self.reactor.poller, self.io.as_fd());
         self.reactor.remove(self.source.key);
     }
 }
