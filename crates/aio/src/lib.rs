@@ -15,9 +15,10 @@
 //!
 //! One thread runs the loop (`runtime`). Tasks live in a table on that thread (`task`);
 //! wakers, which may be called from any thread, push task ids into a channel (`run_queue`).
-//! Timers sit in a binary heap (`timers`); sockets are registered with an epoll poller through
-//! the `polling` crate (`reactor`); blocking calls go to a thread pool whose results wake the
-//! loop (`pool`). One turn of the loop:
+//! Timers sit in a binary heap (`timers`); sockets are registered, edge-triggered, with the
+//! epoll instance of a `polling::Poller`, whose `notify()` lets other threads wake the loop
+//! (`reactor`); blocking calls go to a thread pool whose results wake the loop (`pool`). The
+//! crate has no `unsafe` code. One turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐
@@ -57,7 +58,7 @@
 //! });
 //! ```
 
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod callback;

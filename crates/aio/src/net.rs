@@ -221,13 +221,13 @@ impl TcpStream {
     pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         self.io.poll_read_into(cx, buf, |mut s, buf| s.read(buf))
     }
-    // ANCHOR_END: poll_read
 
     /// Writes from `buf` as much as the kernel takes; otherwise arranges for the task to be
     /// woken when the socket becomes writable.
     pub fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.io.poll_write_from(cx, buf, |mut s, buf| s.write(buf))
     }
+    // ANCHOR_END: poll_read
 
     /// Reads some bytes into `buf`: at least one, or 0 at end of file.
     pub fn read<'a>(&'a self, buf: &'a mut [u8]) -> ReadSome<'a> {

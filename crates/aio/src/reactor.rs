@@ -80,7 +80,7 @@ impl Reactor {
     // ANCHOR: poll
     /// Waits for readiness for at most `timeout` and collects the wakers of the tasks waiting
     /// on ready sockets; [`wake_ready`](Self::wake_ready) wakes them. Returns the number of
-    /// events. A `notify()` from another thread ends the wait early.
+    /// socket events. A `notify()` from another thread ends the wait early.
     ///
     /// Waking is a separate step so that the loop can first mark itself unparked: a task woken
     /// while the loop still counts as parked would `notify()` the poller, a wasted system call
@@ -98,6 +98,7 @@ impl Reactor {
             Err(rustix::io::Errno::INTR) => return 0,
             Err(e) => panic!("aio: waiting on the poller (epoll_wait) failed: {e}"),
         }
+        use epoll::EventFlags as F;
         let mut notified = false;
         let mut count = 0;
         for event in events.iter() {
@@ -107,11 +108,10 @@ impl Reactor {
                 continue;
             }
             count += 1;
-            let peer_closed = flags
-                .intersects(epoll::EventFlags::RDHUP | epoll::EventFlags::HUP)
-                || flags.contains(epoll::EventFlags::ERR);
-            let readable = flags.intersects(epoll::EventFlags::IN) || peer_closed;
-            let writable = flags.intersects(epoll::EventFlags::OUT) || peer_closed;
+            // A peer that closed, a hang-up or an error: reads and writes will say which.
+            let peer_closed = flags.intersects(F::RDHUP | F::HUP | F::ERR);
+            let readable = flags.contains(F::IN) || peer_closed;
+            let writable = flags.contains(F::OUT) || peer_closed;
             self.ready(key as usize, readable, writable, peer_closed);
         }
         drop(events);
@@ -119,24 +119,6 @@ impl Reactor {
             count += self.take_notify();
         }
         count
-    }
-
-    /// Another thread called `notify()`. `polling` registers its wake-up descriptor one-shot
-    /// and re-arms it inside its own wait, so one `Poller::wait` that does not block takes the
-    /// notification in. It may report sockets too; it cannot say whether their peer closed, so
-    /// those are marked as if it might have. Returns the number of socket events.
-    fn take_notify(&self) -> usize {
-        let mut events = self.notify_events.borrow_mut();
-        events.clear();
-        if let Err(e) = self.poller.wait(&mut events, Some(Duration::ZERO)) {
-            if e.kind() != io::ErrorKind::Interrupted {
-                panic!("aio: waiting on the poller failed: {e}");
-            }
-        }
-        for event in events.iter() {
-            self.ready(event.key, event.readable, event.writable, event.readable);
-        }
-        events.len()
     }
 
     /// Records what the poller said about the socket under `key` and collects the wakers of
@@ -169,6 +151,26 @@ impl Reactor {
         *self.to_wake.borrow_mut() = wakers;
     }
     // ANCHOR_END: poll
+
+    // ANCHOR: take_notify
+    /// Another thread called `notify()`. `polling` registers its wake-up descriptor one-shot
+    /// and re-arms it inside its own wait, so one `Poller::wait` that does not block takes the
+    /// notification in. It may report sockets too; it cannot say whether their peer closed, so
+    /// those are marked as if it might have. Returns the number of socket events.
+    fn take_notify(&self) -> usize {
+        let mut events = self.notify_events.borrow_mut();
+        events.clear();
+        if let Err(e) = self.poller.wait(&mut events, Some(Duration::ZERO)) {
+            if e.kind() != io::ErrorKind::Interrupted {
+                panic!("aio: waiting on the poller failed: {e}");
+            }
+        }
+        for event in events.iter() {
+            self.ready(event.key, event.readable, event.writable, event.readable);
+        }
+        events.len()
+    }
+    // ANCHOR_END: take_notify
 
     /// True if some task waits on some socket (virtual time then listens before it jumps).
     ///

@@ -45,7 +45,11 @@ fn after_a_short_read_the_next_read_waits_without_asking_the_kernel() {
         let mut buf = [0; 16];
         let mut next = Box::pin(read(&ours, &calls, &mut buf));
         assert!(futures::poll!(next.as_mut()).is_pending());
-        assert_eq!(calls.get(), 1, "the reactor asked the kernel again after a short read");
+        assert_eq!(
+            calls.get(),
+            1,
+            "the reactor asked the kernel again after a short read"
+        );
 
         // New bytes bring a new edge, which wakes the reader.
         theirs.write_all(b"pong").unwrap();
@@ -91,7 +95,11 @@ fn after_a_short_write_the_next_write_waits_for_room() {
 
         let mut next = Box::pin(write());
         assert!(futures::poll!(next.as_mut()).is_pending());
-        assert_eq!(calls.get(), 1, "the reactor asked the kernel again after a short write");
+        assert_eq!(
+            calls.get(),
+            1,
+            "the reactor asked the kernel again after a short write"
+        );
 
         // The peer reads everything: room again, announced by an edge.
         theirs.set_nonblocking(true).unwrap();
@@ -104,7 +112,10 @@ fn after_a_short_write_the_next_write_waits_for_room() {
             }
         }
         let again = aio::timeout(Duration::from_secs(60), next).await;
-        assert!(matches!(again, Ok(Ok(n)) if n > 0), "the writer missed the edge");
+        assert!(
+            matches!(again, Ok(Ok(n)) if n > 0),
+            "the writer missed the edge"
+        );
         assert_eq!(calls.get(), 2);
     });
 }
