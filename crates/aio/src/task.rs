@@ -494,7 +494,9 @@ pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration
         let slot = &table.slots[(id & 0xffff_ffff) as usize]; // Still ours: it is `Polling`.
         crate::debug::check_poll(&slot.header, started.elapsed(), threshold);
     }
-    if let Some(leftovers) = tasks.borrow_mut().after_poll(id, task, waker, polled) {
+    // A `let` of its own, so that the table is released before the leftovers are.
+    let finished = tasks.borrow_mut().after_poll(id, task, waker, polled);
+    if let Some(leftovers) = finished {
         leftovers.release(); // The task finished.
     }
 }
