@@ -107,6 +107,7 @@ fn dropping_the_task_handle_does_not_stop_the_task() {
 }
 
 #[test]
+#[allow(clippy::async_yields_async)] // Returning the handle, not awaiting it, is the point.
 fn a_detached_task_whose_output_is_a_task_handle_finishes_cleanly() {
     // The finished task's output (a handle) is dropped when it finishes, and dropping a handle
     // looks the task table up: the loop must have released the table by then.
