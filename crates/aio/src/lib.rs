@@ -79,6 +79,7 @@ mod task;
 mod task_group;
 mod timeout;
 mod timers;
+mod trace;
 mod wait;
 mod waker_list;
 mod write_buffer;

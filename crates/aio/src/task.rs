@@ -79,6 +79,7 @@ use futures::future::MaybeDone;
 
 use crate::run_queue::{Shared, TaskId, TaskWaker};
 use crate::runtime;
+use crate::trace::Tracer;
 
 /// Why a task produced no output: it was cancelled, or it panicked.
 ///
@@ -467,8 +468,13 @@ impl Leftovers {
 // ANCHOR: run
 /// Polls task `id` once, if it is still running: takes its box out of the table, polls it
 /// with the table released, and puts it back, or records how the task ended.
-pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration>) {
-    let (mut task, waker) = {
+pub(crate) fn run(
+    tasks: &RefCell<TaskTable>,
+    id: TaskId,
+    debug: Option<Duration>,
+    trace: Option<&Tracer>,
+) {
+    let (mut task, waker, traced) = {
         let mut table = tasks.borrow_mut();
         let run = table.run;
         let Some(slot) = table.slot(run, id) else {
@@ -483,8 +489,13 @@ pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration
         };
         slot.task_waker.clear_scheduled();
         let waker = slot.waker.take().expect("a running task has its waker");
-        (task, waker)
+        // With trace on, the task's description, for the lines about this poll.
+        let traced = trace.map(|trace| (trace, slot.header.describe()));
+        (task, waker, traced)
     };
+    if let Some((trace, who)) = &traced {
+        trace.poll(who);
+    }
     let started = debug.map(|_| Instant::now());
     let polled = panic::catch_unwind(AssertUnwindSafe(|| {
         task.as_mut().poll_once(&mut Context::from_waker(&waker))
@@ -494,9 +505,13 @@ pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration
         let slot = &table.slots[(id & 0xffff_ffff) as usize]; // Still ours: it is `Polling`.
         crate::debug::check_poll(&slot.header, started.elapsed(), threshold);
     }
+    let panicked = polled.is_err();
     // A `let` of its own, so that the table is released before the leftovers are.
     let finished = tasks.borrow_mut().after_poll(id, task, waker, polled);
     if let Some(leftovers) = finished {
+        if let Some((trace, who)) = &traced {
+            trace.done(who, panicked);
+        }
         leftovers.release(); // The task finished.
     }
 }
@@ -802,9 +817,15 @@ where
         let task: TaskBox = Box::pin(MaybeDone::Future(future));
         let mut tasks = core.tasks.borrow_mut();
         let id = tasks.insert(task, name.clone(), location, &core.queue.shared);
+        let run = tasks.run;
+        drop(tasks);
+        if let Some(trace) = &core.trace {
+            let name = name.clone();
+            trace.spawn(&Header { name, location }.describe());
+        }
         Task {
             id,
-            run: tasks.run,
+            run,
             name,
             output: PhantomData,
         }
