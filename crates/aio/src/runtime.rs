@@ -438,6 +438,7 @@ impl Core {
     }
     // ANCHOR_END: poll_io
 
+    // ANCHOR: trace
     /// Runs `f` with the tracer if trace is on: one check of an `Option` when it is off.
     #[inline]
     fn trace(&self, f: impl FnOnce(&Tracer)) {
@@ -445,4 +446,5 @@ impl Core {
             f(tracer);
         }
     }
+    // ANCHOR_END: trace
 }
