@@ -474,7 +474,7 @@ pub(crate) fn run(
     debug: Option<Duration>,
     trace: Option<&Tracer>,
 ) {
-    let (mut task, waker, traced) = {
+    let (mut task, waker) = {
         let mut table = tasks.borrow_mut();
         let run = table.run;
         let Some(slot) = table.slot(run, id) else {
@@ -489,13 +489,9 @@ pub(crate) fn run(
         };
         slot.task_waker.clear_scheduled();
         let waker = slot.waker.take().expect("a running task has its waker");
-        // With trace on, the task's description, for the lines about this poll.
-        let traced = trace.map(|trace| (trace, slot.header.describe()));
-        (task, waker, traced)
+        (task, waker)
     };
-    if let Some((trace, who)) = &traced {
-        trace.poll(who);
-    }
+    let traced = trace.map(|trace| trace_poll(trace, tasks, id));
     let started = debug.map(|_| Instant::now());
     let polled = panic::catch_unwind(AssertUnwindSafe(|| {
         task.as_mut().poll_once(&mut Context::from_waker(&waker))
@@ -516,6 +512,22 @@ pub(crate) fn run(
     }
 }
 // ANCHOR_END: run
+
+/// With trace on: writes the line about task `id`'s poll, and returns the tracer with the
+/// task's description, for the line that says it finished. Out of line (`#[cold]`): only a
+/// traced loop calls it, and the untraced path stays as short as it was.
+#[cold]
+fn trace_poll<'t>(
+    trace: &'t Tracer,
+    tasks: &RefCell<TaskTable>,
+    id: TaskId,
+) -> (&'t Tracer, String) {
+    let table = tasks.borrow();
+    let who = table.slots[(id & 0xffff_ffff) as usize].header.describe(); // Ours: `Polling`.
+    drop(table);
+    trace.poll(&who);
+    (trace, who)
+}
 
 impl TaskTable {
     // ANCHOR: after_poll
@@ -803,6 +815,13 @@ where
     spawn_inner(Some(name.into()), future)
 }
 
+/// With trace on: writes the line about a new task. Out of line, like `trace_poll`.
+#[cold]
+fn trace_spawn(trace: &Tracer, name: &Option<Rc<str>>, location: &'static Location<'static>) {
+    let name = name.clone();
+    trace.spawn(&Header { name, location }.describe());
+}
+
 #[track_caller]
 fn spawn_inner<F>(name: Option<String>, future: F) -> Task<F::Output>
 where
@@ -820,8 +839,7 @@ where
         let run = tasks.run;
         drop(tasks);
         if let Some(trace) = &core.trace {
-            let name = name.clone();
-            trace.spawn(&Header { name, location }.describe());
+            trace_spawn(trace, &name, location);
         }
         Task {
             id,
