@@ -32,6 +32,8 @@
 //! The loop never spins: when nothing is ready it sleeps in the kernel. With
 //! `AIO_CLOCK=virtual` it instead jumps its clock to the next timer, so programs that sleep for
 //! seconds finish at once and print exact durations (that is how the lessons are tested).
+//! With `AIO_TRACE=1` it says what it does, one line per event on stderr (see
+//! [`Builder::trace`]).
 //!
 //! # Example
 //!

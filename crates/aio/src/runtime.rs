@@ -135,7 +135,8 @@ impl Builder {
     /// * `AIO_CLOCK=virtual` selects virtual time (`real`, the default, selects real time).
     /// * `AIO_DEBUG=1` turns debug mode on with the default threshold (100 ms);
     ///   `AIO_DEBUG=<milliseconds>` sets another threshold; `0` or unset turns it off.
-    /// * `AIO_TRACE=1` turns trace on: one line per loop event on stderr; `0` or unset turns it off.
+    /// * `AIO_TRACE=1` turns trace on: one line per loop event on stderr; `0` or unset turns
+    ///   it off.
     /// * `AIO_BLOCKING_THREADS=<n>` limits the blocking pool to `n` threads (at least 1).
     ///
     /// # Panics
@@ -275,7 +276,7 @@ impl Builder {
 /// Runs `future` on a new event loop until it completes, and returns its output
 /// (asyncio's `asyncio.run(main())`).
 ///
-/// The clock, debug mode and the blocking pool's size come from the environment; see
+/// The clock, debug mode, trace and the blocking pool's size come from the environment; see
 /// [`Builder::from_env`].
 /// When `future` completes, tasks still running are cancelled, the blocking pool finishes the
 /// jobs it is running, and `run` returns.
