@@ -75,4 +75,9 @@ impl Clock {
         }
     }
     // ANCHOR_END: now
+
+    /// How far `instant` lies after the loop's start, on this clock (for trace lines).
+    pub(crate) fn since_start(&self, instant: Instant) -> Duration {
+        instant.saturating_duration_since(self.origin)
+    }
 }

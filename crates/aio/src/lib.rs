@@ -33,6 +33,8 @@
 //! The loop never spins: when nothing is ready it sleeps in the kernel. With
 //! `AIO_CLOCK=virtual` it instead jumps its clock to the next timer, so programs that sleep for
 //! seconds finish at once and print exact durations (that is how the lessons are tested).
+//! With `AIO_TRACE=1` it says what it does, one line per event on stderr (see
+//! [`Builder::trace`]).
 //!
 //! # Example
 //!
@@ -80,6 +82,7 @@ mod task;
 mod task_group;
 mod timeout;
 mod timers;
+mod trace;
 mod wait;
 mod waker_list;
 mod write_buffer;

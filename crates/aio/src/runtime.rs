@@ -29,6 +29,7 @@ use crate::reactor::Reactor;
 use crate::run_queue::{RunQueue, TaskId, TaskWaker};
 use crate::task::TaskTable;
 use crate::timers::Timers;
+use crate::trace::{Sink, Tracer};
 
 /// The id of the future passed to `run` itself, which is polled by the loop but is not a task.
 const MAIN: TaskId = u64::MAX;
@@ -61,6 +62,8 @@ pub(crate) struct Core {
     pub(crate) reactor: Rc<Reactor>,
     /// Debug mode: report any poll slower than this.
     pub(crate) debug: Option<Duration>,
+    /// Trace: one line per loop event, or `None` when trace is off.
+    pub(crate) trace: Option<Tracer>,
     /// The blocking pool (`run_in_executor`), shut down when `run` returns.
     pub(crate) pool: Pool,
     /// How many turns the loop has made (see [`loop_turns`]).
@@ -93,7 +96,7 @@ pub(crate) fn try_with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
     Some(f(&core))
 }
 
-/// How to start a loop: which clock, debug mode, how many blocking threads.
+/// How to start a loop: which clock, debug mode, trace, how many blocking threads.
 /// [`run`] reads these from the environment.
 #[derive(Debug, Clone)]
 pub struct Builder {
@@ -101,6 +104,8 @@ pub struct Builder {
     clock: ClockKind,
     /// Debug mode's threshold, or `None` when debug mode is off.
     debug: Option<Duration>,
+    /// Where trace lines go, or `None` when trace is off.
+    trace: Option<Sink>,
     /// The most threads the blocking pool may start.
     blocking_threads: usize,
     /// How long an idle blocking thread waits for a job before it exits.
@@ -114,11 +119,12 @@ impl Default for Builder {
 }
 
 impl Builder {
-    /// Real time, debug mode off, a blocking pool of `min(32, cpus + 4)` threads.
+    /// Real time, debug mode and trace off, a blocking pool of `min(32, cpus + 4)` threads.
     pub fn new() -> Builder {
         Builder {
             clock: ClockKind::Real,
             debug: None,
+            trace: None,
             blocking_threads: default_blocking_threads(),
             blocking_idle: DEFAULT_BLOCKING_IDLE,
         }
@@ -129,6 +135,8 @@ impl Builder {
     /// * `AIO_CLOCK=virtual` selects virtual time (`real`, the default, selects real time).
     /// * `AIO_DEBUG=1` turns debug mode on with the default threshold (100 ms);
     ///   `AIO_DEBUG=<milliseconds>` sets another threshold; `0` or unset turns it off.
+    /// * `AIO_TRACE=1` turns trace on: one line per loop event on stderr; `0` or unset turns
+    ///   it off.
     /// * `AIO_BLOCKING_THREADS=<n>` limits the blocking pool to `n` threads (at least 1).
     ///
     /// # Panics
@@ -150,6 +158,11 @@ impl Builder {
                      a threshold in milliseconds, or 0 (off)"
                 ),
             },
+        }
+        match std::env::var("AIO_TRACE").as_deref() {
+            Err(_) | Ok("") | Ok("0") => {}
+            Ok("1") => builder.trace = Some(Sink::stderr()),
+            Ok(other) => panic!("AIO_TRACE={other:?} is not understood: use 1 (on) or 0 (off)"),
         }
         match std::env::var("AIO_BLOCKING_THREADS").as_deref() {
             Err(_) | Ok("") => {}
@@ -173,6 +186,33 @@ impl Builder {
     /// Turns debug mode on (reporting polls slower than `threshold`) or off (`None`).
     pub fn debug(mut self, threshold: Option<Duration>) -> Builder {
         self.debug = threshold;
+        self
+    }
+
+    /// Turns trace on (one line per loop event on stderr, as `AIO_TRACE=1` does) or off.
+    pub fn trace(mut self, on: bool) -> Builder {
+        self.trace = on.then(Sink::stderr);
+        self
+    }
+
+    /// Turns trace on, handing each line (without its newline) to `sink` instead of stderr:
+    /// to collect a trace in a test, or send it to a log.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// let lines = Arc::new(Mutex::new(Vec::new()));
+    /// let collect = lines.clone();
+    /// aio::Builder::new()
+    ///     .clock(aio::ClockKind::Virtual)
+    ///     .trace_to(move |line| collect.lock().unwrap().push(line.to_string()))
+    ///     .run(aio::sleep(std::time::Duration::from_secs(1)));
+    /// let lines = lines.lock().unwrap();
+    /// assert_eq!(lines[0], "aio trace: t=0.000s start  a loop on the virtual clock");
+    /// assert_eq!(lines.len(), 6); // start, poll, jump, fire, poll, done
+    /// ```
+    pub fn trace_to(mut self, sink: impl Fn(&str) + Send + Sync + 'static) -> Builder {
+        self.trace = Some(Sink::to(sink));
         self
     }
 
@@ -222,11 +262,13 @@ impl Builder {
             queue: RunQueue::new(poller.clone()),
             reactor: Rc::new(Reactor::new(poller)),
             debug: self.debug,
+            trace: self.trace.map(Tracer::new),
             pool: Pool::new(self.blocking_threads, self.blocking_idle),
             turns: Cell::new(0),
         });
         CURRENT.with(|current| *current.borrow_mut() = Some(core.clone()));
         let _exit = ExitGuard(core.clone());
+        core.trace(|t| t.start(core.clock.is_virtual()));
         core.block_on(future)
     }
 }
@@ -234,7 +276,7 @@ impl Builder {
 /// Runs `future` on a new event loop until it completes, and returns its output
 /// (asyncio's `asyncio.run(main())`).
 ///
-/// The clock, debug mode and the blocking pool's size come from the environment; see
+/// The clock, debug mode, trace and the blocking pool's size come from the environment; see
 /// [`Builder::from_env`].
 /// When `future` completes, tasks still running are cancelled, the blocking pool finishes the
 /// jobs it is running, and `run` returns.
@@ -318,21 +360,24 @@ impl Core {
                 let Some(id) = self.queue.pop() else { break };
                 if id == MAIN {
                     main_waker.clear_scheduled();
+                    self.trace(|t| t.poll("the main future"));
                     let started = self.debug.map(|_| Instant::now());
                     let polled = future.as_mut().poll(&mut Context::from_waker(&waker));
                     if let (Some(threshold), Some(started)) = (self.debug, started) {
                         crate::debug::check_main_poll(started.elapsed(), threshold);
                     }
                     if let Poll::Ready(output) = polled {
+                        self.trace(|t| t.done("the main future", false));
                         return output;
                     }
                 } else {
-                    crate::task::run(&self.tasks, id, self.debug);
+                    crate::task::run(&self.tasks, id, self.debug, self.trace.as_ref());
                 }
             }
 
             // 2. Wake due timers. Their tasks run next turn.
             self.timers.borrow_mut().take_due(&self.clock, &mut due);
+            self.trace(|t| t.fire(due.len()));
             due.drain(..).for_each(|waker| waker.wake());
 
             // 3. Sleep in the poller only when nothing is ready.
@@ -360,6 +405,7 @@ impl Core {
             // Virtual time, no blocking job: jump to the timer, unless a socket that a task
             // waits on has news within the grace period (the next turn then handles it).
             if !(self.reactor.has_waiters() && self.poll_io(Some(VIRTUAL_GRACE)) > 0) {
+                self.trace(|t| t.jump(deadline));
                 self.clock.jump_to(deadline);
             }
             return;
@@ -380,14 +426,26 @@ impl Core {
         if !self.queue.park() {
             return 0; // Woken while deciding to sleep.
         }
+        self.trace(|t| t.park(timeout));
         let started = Instant::now();
         let events = self.reactor.poll(timeout);
         // Unpark before waking: wakes on the loop's own thread need no notify().
         self.queue.unpark();
+        self.trace(|t| t.wake(events, !self.queue.is_empty()));
         self.reactor.wake_ready();
         // Virtual time moves with real time while the loop waits for real things.
         self.clock.advance(started.elapsed());
         events
     }
     // ANCHOR_END: poll_io
+
+    // ANCHOR: trace
+    /// Runs `f` with the tracer if trace is on: one check of an `Option` when it is off.
+    #[inline]
+    fn trace(&self, f: impl FnOnce(&Tracer)) {
+        if let Some(tracer) = &self.trace {
+            f(tracer);
+        }
+    }
+    // ANCHOR_END: trace
 }

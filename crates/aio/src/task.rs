@@ -79,6 +79,7 @@ use futures::future::MaybeDone;
 
 use crate::run_queue::{Shared, TaskId, TaskWaker};
 use crate::runtime;
+use crate::trace::Tracer;
 
 /// Why a task produced no output: it was cancelled, or it panicked.
 ///
@@ -467,7 +468,12 @@ impl Leftovers {
 // ANCHOR: run
 /// Polls task `id` once, if it is still running: takes its box out of the table, polls it
 /// with the table released, and puts it back, or records how the task ended.
-pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration>) {
+pub(crate) fn run(
+    tasks: &RefCell<TaskTable>,
+    id: TaskId,
+    debug: Option<Duration>,
+    trace: Option<&Tracer>,
+) {
     let (mut task, waker) = {
         let mut table = tasks.borrow_mut();
         let run = table.run;
@@ -485,6 +491,7 @@ pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration
         let waker = slot.waker.take().expect("a running task has its waker");
         (task, waker)
     };
+    let traced = trace.map(|trace| trace_poll(trace, tasks, id));
     let started = debug.map(|_| Instant::now());
     let polled = panic::catch_unwind(AssertUnwindSafe(|| {
         task.as_mut().poll_once(&mut Context::from_waker(&waker))
@@ -494,11 +501,33 @@ pub(crate) fn run(tasks: &RefCell<TaskTable>, id: TaskId, debug: Option<Duration
         let slot = &table.slots[(id & 0xffff_ffff) as usize]; // Still ours: it is `Polling`.
         crate::debug::check_poll(&slot.header, started.elapsed(), threshold);
     }
-    if let Some(leftovers) = tasks.borrow_mut().after_poll(id, task, waker, polled) {
+    let panicked = polled.is_err();
+    // A `let` of its own, so that the table is released before the leftovers are.
+    let finished = tasks.borrow_mut().after_poll(id, task, waker, polled);
+    if let Some(leftovers) = finished {
+        if let Some((trace, who)) = &traced {
+            trace.done(who, panicked);
+        }
         leftovers.release(); // The task finished.
     }
 }
 // ANCHOR_END: run
+
+/// With trace on: writes the line about task `id`'s poll, and returns the tracer with the
+/// task's description, for the line that says it finished. Out of line (`#[cold]`): only a
+/// traced loop calls it, and the untraced path stays as short as it was.
+#[cold]
+fn trace_poll<'t>(
+    trace: &'t Tracer,
+    tasks: &RefCell<TaskTable>,
+    id: TaskId,
+) -> (&'t Tracer, String) {
+    let table = tasks.borrow();
+    let who = table.slots[(id & 0xffff_ffff) as usize].header.describe(); // Ours: `Polling`.
+    drop(table);
+    trace.poll(&who);
+    (trace, who)
+}
 
 impl TaskTable {
     // ANCHOR: after_poll
@@ -786,6 +815,13 @@ where
     spawn_inner(Some(name.into()), future)
 }
 
+/// With trace on: writes the line about a new task. Out of line, like `trace_poll`.
+#[cold]
+fn trace_spawn(trace: &Tracer, name: &Option<Rc<str>>, location: &'static Location<'static>) {
+    let name = name.clone();
+    trace.spawn(&Header { name, location }.describe());
+}
+
 #[track_caller]
 fn spawn_inner<F>(name: Option<String>, future: F) -> Task<F::Output>
 where
@@ -800,9 +836,14 @@ where
         let task: TaskBox = Box::pin(MaybeDone::Future(future));
         let mut tasks = core.tasks.borrow_mut();
         let id = tasks.insert(task, name.clone(), location, &core.queue.shared);
+        let run = tasks.run;
+        drop(tasks);
+        if let Some(trace) = &core.trace {
+            trace_spawn(trace, &name, location);
+        }
         Task {
             id,
-            run: tasks.run,
+            run,
             name,
             output: PhantomData,
         }

@@ -107,6 +107,23 @@ fn dropping_the_task_handle_does_not_stop_the_task() {
 }
 
 #[test]
+#[allow(clippy::async_yields_async)] // Returning the handle, not awaiting it, is the point.
+fn a_detached_task_whose_output_is_a_task_handle_finishes_cleanly() {
+    // The finished task's output (a handle) is dropped when it finishes, and dropping a handle
+    // looks the task table up: the loop must have released the table by then.
+    virtual_run(async {
+        let inner_ran = Rc::new(Cell::new(false));
+        let flag = inner_ran.clone();
+        drop(aio::spawn(async move {
+            aio::spawn(async move { flag.set(true) })
+        }));
+        aio::sleep(Duration::from_millis(1)).await;
+        assert!(inner_ran.get(), "the task spawned by the detached task ran");
+        assert_eq!(aio::task_count(), Some(0));
+    });
+}
+
+#[test]
 fn cancelling_drops_the_future_and_removes_its_timer() {
     virtual_run(async {
         let dropped = Rc::new(Cell::new(false));

@@ -24,8 +24,27 @@ pub fn run_lesson(exe: &str, args: &[&str]) -> String {
         .args(args)
         .env("AIO_CLOCK", "virtual")
         .env_remove("AIO_DEBUG")
+        .env_remove("AIO_TRACE")
         .output()
         .unwrap_or_else(|e| panic!("could not start {exe}: {e}"));
+    stdout_of(exe, output)
+}
+
+/// Like [`run_lesson`], with the variables `env` set too (say `AIO_TRACE=1`), and with stderr
+/// merged into stdout in the order the lesson wrote them, as a terminal shows them.
+///
+/// Panics, showing the output, if the lesson fails.
+pub fn run_lesson_merged(exe: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    // `2>&1`: both streams go into one pipe. Each line is written whole, in program order.
+    let output = Command::new("sh")
+        .args(["-c", r#"exec "$0" "$@" 2>&1"#, exe])
+        .args(args)
+        .env("AIO_CLOCK", "virtual")
+        .env_remove("AIO_DEBUG")
+        .env_remove("AIO_TRACE")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("could not start {exe} through sh: {e}"));
     stdout_of(exe, output)
 }
 

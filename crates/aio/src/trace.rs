@@ -1,0 +1,139 @@
+//! Trace (`AIO_TRACE=1`): one line per event of the loop, to watch it work.
+//!
+//! asyncio users switch on `PYTHONASYNCIODEBUG` and logging to see what their loop does. With
+//! trace on, the loop says it as it happens, on stderr:
+//!
+//! ```text
+//! aio trace: t=0.000s spawn  task spawned at src/main.rs:37:21
+//! aio trace: t=0.000s poll   task spawned at src/main.rs:37:21
+//! aio trace: t=0.000s jump   to t=1.000s: only timers are left to wait for
+//! aio trace: t=1.000s fire   1 timer
+//! ```
+//!
+//! Each line starts with the time on the loop's clock since `run` began, then one word for
+//! the event: `start`, `spawn`, `poll`, `done` (a task finished), `fire` (timers are due),
+//! `park` (the loop blocks in the poller), `wake` (and why), `jump` (virtual time skips ahead).
+//! In virtual time nothing in a line depends on the machine (no thread ids, addresses or
+//! real durations), so a trace can be compared with a snapshot.
+//!
+//! When trace is off, the loop's `Option<Tracer>` is `None`: each hook is one check of it,
+//! with no clock read, no formatting and no allocation.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::runtime;
+
+/// Where trace lines go: a function given each line (without a newline).
+#[derive(Clone)]
+pub(crate) struct Sink(Arc<dyn Fn(&str) + Send + Sync>);
+
+impl Sink {
+    /// Each line to stderr: what `AIO_TRACE=1` and `Builder::trace(true)` choose.
+    pub(crate) fn stderr() -> Sink {
+        Sink(Arc::new(|line| eprintln!("{line}")))
+    }
+
+    /// Each line to `f`.
+    pub(crate) fn to(f: impl Fn(&str) + Send + Sync + 'static) -> Sink {
+        Sink(Arc::new(f))
+    }
+}
+
+impl fmt::Debug for Sink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sink(..)")
+    }
+}
+
+/// The loop's tracer: formats each event and hands the line to the sink.
+#[derive(Debug)]
+pub(crate) struct Tracer {
+    /// Where the lines go.
+    sink: Sink,
+}
+
+// ANCHOR: events
+impl Tracer {
+    pub(crate) fn new(sink: Sink) -> Tracer {
+        Tracer { sink }
+    }
+
+    /// A new loop starts, on a virtual or a real clock.
+    pub(crate) fn start(&self, is_virtual: bool) {
+        let clock = if is_virtual { "virtual" } else { "real" };
+        self.emit("start", format_args!("a loop on the {clock} clock"));
+    }
+
+    /// A task was spawned; `who` says which (see `Header::describe`).
+    pub(crate) fn spawn(&self, who: &str) {
+        self.emit("spawn", format_args!("{who}"));
+    }
+
+    /// The loop is about to poll `who`.
+    pub(crate) fn poll(&self, who: &str) {
+        self.emit("poll", format_args!("{who}"));
+    }
+
+    /// `who` finished during the poll that just returned (returned, or `panicked`).
+    pub(crate) fn done(&self, who: &str, panicked: bool) {
+        let how = if panicked { " (panicked)" } else { "" };
+        self.emit("done", format_args!("{who}{how}"));
+    }
+
+    /// `count` timers are due: their tasks run next turn.
+    pub(crate) fn fire(&self, count: usize) {
+        if count > 0 {
+            let s = if count == 1 { "" } else { "s" };
+            self.emit("fire", format_args!("{count} timer{s}"));
+        }
+    }
+
+    /// The loop blocks in the poller for at most `timeout` (`None`: until something happens).
+    pub(crate) fn park(&self, timeout: Option<Duration>) {
+        match timeout {
+            Some(timeout) => self.emit("park", format_args!("for at most {}", Secs(timeout))),
+            None => self.emit("park", format_args!("until a socket or a waker wakes it")),
+        }
+    }
+
+    /// The poller returned with `events` socket events; `notified` if tasks were queued
+    /// meanwhile (by a waker on another thread, through `notify()`).
+    pub(crate) fn wake(&self, events: usize, notified: bool) {
+        match (events, notified) {
+            (0, true) => self.emit("wake", format_args!("notified by a waker")),
+            (0, false) => self.emit("wake", format_args!("timeout")),
+            (1, _) => self.emit("wake", format_args!("1 socket event")),
+            (n, _) => self.emit("wake", format_args!("{n} socket events")),
+        }
+    }
+
+    /// Virtual time jumps to `deadline`, the nearest timer's.
+    pub(crate) fn jump(&self, deadline: Instant) {
+        let to = runtime::try_with_core(|core| core.clock.since_start(deadline));
+        let to = Secs(to.unwrap_or_default());
+        self.emit(
+            "jump",
+            format_args!("to t={to}: only timers are left to wait for"),
+        );
+    }
+
+    /// Writes one line: the time on the loop's clock, the event, and what it concerns.
+    fn emit(&self, event: &str, what: fmt::Arguments<'_>) {
+        let now = runtime::try_with_core(|core| core.clock.since_start(core.clock.now()));
+        let now = Secs(now.unwrap_or_default());
+        let line = format!("aio trace: t={now} {event:<6} {what}");
+        (self.sink.0)(&line);
+    }
+}
+// ANCHOR_END: events
+
+/// A duration as `1.250s`, to the millisecond (truncated, so that it is exact in virtual time).
+struct Secs(Duration);
+
+impl fmt::Display for Secs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:03}s", self.0.as_secs(), self.0.subsec_millis())
+    }
+}
