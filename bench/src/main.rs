@@ -1,17 +1,21 @@
-//! `cargo run -p aio-bench --release [-- [--reps N] [--runtime NAME] [SCENARIO...]]`
+//! `cargo run -p aio-bench --release [-- [--reps N] [--rounds N] [--runtime NAME] [SCENARIO...]]`
 //!
 //! Runs each scenario on aio, tokio (`current_thread`) and smol (`LocalExecutor`) in the same
 //! process, interleaved (aio, tokio, smol, aio, ...) so that a change in the machine's load
 //! touches all three alike; prints the median of the repetitions and aio's ratio to each peer.
 //! See README.md for what each scenario measures.
+//!
+//! `aio-bench --echo-client ADDR ROUNDS` is the `echo` scenario's client, which the benchmark
+//! starts as a separate process.
 
+mod client;
 mod counting;
 mod machine;
 mod runtimes;
 mod scenarios;
 
 use runtimes::{Aio, Runtime, Smol, Tokio};
-use scenarios::{Metric, Unit, SCENARIOS};
+use scenarios::{Metric, Unit, ECHO_ROUNDS, SCENARIOS};
 
 #[global_allocator]
 static ALLOCATOR: counting::Counting = counting::Counting;
@@ -20,12 +24,15 @@ const RUNTIMES: [&str; 3] = [Aio::NAME, Tokio::NAME, Smol::NAME];
 
 struct Options {
     reps: usize,
+    /// Round trips per repetition of `echo`.
+    rounds: usize,
     runtimes: Vec<&'static str>,
     scenarios: Vec<&'static str>,
 }
 
 fn usage() -> ! {
-    eprintln!("usage: aio-bench [--reps N] [--runtime aio|tokio|smol] [SCENARIO...]");
+    eprintln!("usage: aio-bench [--reps N] [--rounds N] [--runtime aio|tokio|smol] [SCENARIO...]");
+    eprintln!("  --rounds N  round trips per repetition of echo (default {ECHO_ROUNDS})");
     eprintln!("scenarios:");
     for (name, about) in SCENARIOS {
         eprintln!("  {name:8} {about}");
@@ -36,6 +43,7 @@ fn usage() -> ! {
 fn parse_options() -> Options {
     let mut options = Options {
         reps: 7,
+        rounds: ECHO_ROUNDS,
         runtimes: Vec::new(),
         scenarios: Vec::new(),
     };
@@ -44,6 +52,10 @@ fn parse_options() -> Options {
         match arg.as_str() {
             "--reps" => match args.next().and_then(|n| n.parse().ok()) {
                 Some(n) if n > 0 => options.reps = n,
+                _ => usage(),
+            },
+            "--rounds" => match args.next().and_then(|n| n.parse().ok()) {
+                Some(n) if n > 0 => options.rounds = n,
                 _ => usage(),
             },
             "--runtime" => match args
@@ -68,11 +80,11 @@ fn parse_options() -> Options {
     options
 }
 
-fn run_once(runtime: &str, scenario: &str) -> Vec<Metric> {
+fn run_once(runtime: &str, scenario: &str, rounds: usize) -> Vec<Metric> {
     match runtime {
-        "aio" => scenarios::run::<Aio>(scenario),
-        "tokio" => scenarios::run::<Tokio>(scenario),
-        "smol" => scenarios::run::<Smol>(scenario),
+        "aio" => scenarios::run::<Aio>(scenario, rounds),
+        "tokio" => scenarios::run::<Tokio>(scenario, rounds),
+        "smol" => scenarios::run::<Smol>(scenario, rounds),
         _ => unreachable!(),
     }
 }
@@ -112,6 +124,13 @@ fn ratio(ours: f64, theirs: f64, unit: Unit) -> String {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, addr, rounds] = &args[..] {
+        if flag == "--echo-client" {
+            let rounds = rounds.parse().expect("--echo-client ADDR ROUNDS");
+            return client::run(addr, rounds);
+        }
+    }
     let options = parse_options();
     println!(
         "aio-bench: {} repetitions, median shown; ratio = aio / peer (below 1: aio uses less)",
@@ -137,7 +156,7 @@ fn main() {
         let mut samples: Vec<Vec<(Metric, Vec<f64>)>> = vec![Vec::new(); options.runtimes.len()];
         for _ in 0..options.reps {
             for (r, runtime) in options.runtimes.iter().enumerate() {
-                let metrics = run_once(runtime, scenario);
+                let metrics = run_once(runtime, scenario, options.rounds);
                 if samples[r].is_empty() {
                     samples[r] = metrics.iter().map(|m| (m.clone(), Vec::new())).collect();
                 }

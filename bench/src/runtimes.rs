@@ -3,13 +3,24 @@
 //! Each runs single-threaded on the calling thread: `aio` as always, tokio with its
 //! `current_thread` scheduler, smol as a `LocalExecutor` driven by `async_io::block_on`.
 //! Futures are `Send` only because tokio's `spawn` asks for it; none of them moves thread.
+//!
+//! The echo server is the one piece written three times, once per runtime's own sockets,
+//! line for line alike: bind, accept one connection, read up to 4096 bytes, write them all
+//! back, until end of file.
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use async_executor::LocalExecutor;
+
+/// Where the echo servers listen: the loopback interface, a port the OS chooses.
+const ECHO_ADDR: (Ipv4Addr, u16) = (Ipv4Addr::LOCALHOST, 0);
+/// The echo servers' read buffer.
+const ECHO_BUF: usize = 4096;
 
 pub trait Runtime {
     /// The name printed in the table.
@@ -19,6 +30,11 @@ pub trait Runtime {
 
     /// Builds a fresh runtime, runs `future` on it, and tears the runtime down.
     fn block_on<F: Future>(future: F) -> F::Output;
+    /// Like `block_on`, with the runtime's sockets enabled (tokio's I/O driver is off in
+    /// `block_on`, so that the other scenarios park tokio as they always did).
+    fn block_on_net<F: Future>(future: F) -> F::Output {
+        Self::block_on(future)
+    }
     fn spawn<F>(future: F) -> Self::Handle<F::Output>
     where
         F: Future + Send + 'static,
@@ -34,6 +50,9 @@ pub trait Runtime {
     fn unblock<T: Send + 'static>(
         f: impl FnOnce() -> T + Send + 'static,
     ) -> impl Future<Output = T> + Send;
+    /// Binds a TCP listener on 127.0.0.1 (port 0), calls `bound` with its address, accepts
+    /// one connection and echoes what it reads until end of file. Returns the bytes echoed.
+    fn echo_server(bound: impl FnOnce(SocketAddr)) -> impl Future<Output = io::Result<u64>>;
 }
 
 /// Our runtime, in real time (whatever `AIO_CLOCK` says).
@@ -79,6 +98,23 @@ impl Runtime for Aio {
         f: impl FnOnce() -> T + Send + 'static,
     ) -> impl Future<Output = T> + Send {
         aio::run_in_executor(f)
+    }
+
+    async fn echo_server(bound: impl FnOnce(SocketAddr)) -> io::Result<u64> {
+        use futures::io::AsyncWriteExt;
+        let listener = aio::TcpListener::bind(ECHO_ADDR)?;
+        bound(listener.local_addr()?);
+        let (mut stream, _) = listener.accept().await?; // TCP_NODELAY is aio's default.
+        let mut buf = [0; ECHO_BUF];
+        let mut echoed = 0;
+        loop {
+            let n = stream.read(&mut buf).await?;
+            if n == 0 {
+                return Ok(echoed);
+            }
+            stream.write_all(&buf[..n]).await?;
+            echoed += n as u64;
+        }
     }
 }
 
@@ -127,6 +163,33 @@ impl Runtime for Tokio {
 
     async fn unblock<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
         tokio::task::spawn_blocking(f).await.expect("job failed")
+    }
+
+    fn block_on_net<F: Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .enable_io()
+            .build()
+            .expect("tokio runtime")
+            .block_on(future)
+    }
+
+    async fn echo_server(bound: impl FnOnce(SocketAddr)) -> io::Result<u64> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind(ECHO_ADDR).await?;
+        bound(listener.local_addr()?);
+        let (mut stream, _) = listener.accept().await?;
+        stream.set_nodelay(true)?;
+        let mut buf = [0; ECHO_BUF];
+        let mut echoed = 0;
+        loop {
+            let n = stream.read(&mut buf).await?;
+            if n == 0 {
+                return Ok(echoed);
+            }
+            stream.write_all(&buf[..n]).await?;
+            echoed += n as u64;
+        }
     }
 }
 
@@ -187,5 +250,23 @@ impl Runtime for Smol {
         f: impl FnOnce() -> T + Send + 'static,
     ) -> impl Future<Output = T> + Send {
         blocking::unblock(f)
+    }
+
+    async fn echo_server(bound: impl FnOnce(SocketAddr)) -> io::Result<u64> {
+        use futures_lite::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = async_io::Async::<std::net::TcpListener>::bind(ECHO_ADDR)?;
+        bound(listener.get_ref().local_addr()?);
+        let (mut stream, _) = listener.accept().await?;
+        stream.get_ref().set_nodelay(true)?;
+        let mut buf = [0; ECHO_BUF];
+        let mut echoed = 0;
+        loop {
+            let n = stream.read(&mut buf).await?;
+            if n == 0 {
+                return Ok(echoed);
+            }
+            stream.write_all(&buf[..n]).await?;
+            echoed += n as u64;
+        }
     }
 }

@@ -4,7 +4,9 @@
 //! task), and measures inside the runtime, so building and tearing it down is not counted.
 
 use std::hint::black_box;
+use std::net::SocketAddr;
 use std::pin::Pin;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::task::{Context, Poll};
@@ -13,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use futures::task::AtomicWaker;
 
+use crate::client;
 use crate::counting;
 use crate::machine::process_cpu;
 use crate::runtimes::Runtime;
@@ -69,11 +72,19 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "blocking",
         "a trivial job on the blocking pool, 2,000 times: submit to resume",
     ),
+    (
+        "echo",
+        "a TCP echo server, a client process: 2,000 round trips of 64 bytes",
+    ),
 ];
 
-/// Runs scenario `name` once on runtime `R`.
-pub fn run<R: Runtime>(name: &str) -> Vec<Metric> {
+/// Round trips per repetition of `echo`, unless `--rounds` says otherwise.
+pub const ECHO_ROUNDS: usize = 2_000;
+
+/// Runs scenario `name` once on runtime `R`; `rounds` is the number of round trips `echo` makes.
+pub fn run<R: Runtime>(name: &str, rounds: usize) -> Vec<Metric> {
     match name {
+        "echo" => echo::<R>(rounds),
         "spawn" => spawn_await::<R>(),
         "yield" => yield_ping_pong::<R>(),
         "timers" => timers::<R>(),
@@ -339,4 +350,60 @@ fn blocking_round_trip<R: Runtime>() -> Vec<Metric> {
             ),
         ]
     })
+}
+
+/// Starts the echo client: this same binary, as another process, talking to `addr`.
+fn start_client(addr: SocketAddr, rounds: usize) -> Child {
+    let exe = std::env::current_exe().expect("the benchmark's own path");
+    Command::new(exe)
+        .args(["--echo-client", &addr.to_string(), &rounds.to_string()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("echo client process")
+}
+
+/// A TCP echo server on the runtime, a blocking client in another process making `rounds`
+/// round trips of 64 bytes, one at a time. The client times the round trips; the server's
+/// CPU time and allocations are counted from just after the client starts to end of file.
+fn echo<R: Runtime>(rounds: usize) -> Vec<Metric> {
+    let mut client = None;
+    let (echoed, cpu, allocations) = R::block_on_net(async {
+        let mut start = None;
+        let echoed = R::echo_server(|addr| {
+            client = Some(start_client(addr, rounds));
+            start = Some((process_cpu(), counting::snapshot()));
+        })
+        .await
+        .expect("echo server");
+        let (cpu, before) = start.expect("the server bound");
+        (
+            echoed,
+            process_cpu() - cpu,
+            counting::snapshot().allocations_since(before),
+        )
+    });
+    let output = client
+        .expect("the client started")
+        .wait_with_output()
+        .expect("echo client process");
+    assert!(output.status.success(), "the echo client failed");
+    let nanos: f64 = String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("the echo client prints nanoseconds");
+    let total = client::WARM_UP + rounds;
+    assert_eq!(echoed, (total * client::MESSAGE) as u64);
+    vec![
+        metric("round trip", Unit::Micros, nanos / rounds as f64 / 1e3),
+        metric(
+            "server CPU per round trip",
+            Unit::Micros,
+            cpu.as_secs_f64() * 1e6 / total as f64,
+        ),
+        metric(
+            "server allocations per round trip",
+            Unit::Count,
+            allocations as f64 / total as f64,
+        ),
+    ]
 }
