@@ -294,13 +294,13 @@ fn store_waker(slot: &Cell<Option<Waker>>, waker: &Waker) {
     slot.set(current);
 }
 
-// ANCHOR: register
 /// polling's key for its own wake-up descriptor (`Poller::notify`); it refuses it for sockets.
 const NOTIFY_KEY: u64 = usize::MAX as u64;
 
 /// How many events one `epoll_wait` can report; more wait for the next turn.
 const EVENTS_PER_WAIT: usize = 1024;
 
+// ANCHOR: register
 /// Adds `fd` to the poller under `key`, edge-triggered (`ET`), for reading, writing, and the
 /// peer closing its side (`RDHUP`). Errors and hang-ups are always reported.
 ///
@@ -314,6 +314,7 @@ fn register(poller: &Poller, fd: BorrowedFd<'_>, key: usize) -> io::Result<()> {
     epoll::add(poller, fd, epoll::EventData::new_u64(key as u64), flags)?;
     Ok(())
 }
+// ANCHOR_END: register
 
 /// `epoll_wait` counts its timeout in whole milliseconds. Rounding up means the loop never
 /// wakes before the timer it waits for is due (at worst it wakes up to 1 ms late).
@@ -324,7 +325,6 @@ fn whole_millis(timeout: Duration) -> Timespec {
         tv_nsec: (millis % 1_000) * 1_000_000,
     }
 }
-// ANCHOR_END: register
 
 /// An I/O object (a socket) registered with the running loop's reactor.
 ///
