@@ -65,14 +65,26 @@ impl TcpListener {
 
     /// Accepts a connection if one is waiting; otherwise arranges for the task to be woken.
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        let (stream, addr) = std::task::ready!(self.io.poll_read_with(cx, |l| l.accept()))?;
-        Poll::Ready(TcpStream::from_std(stream).map(|stream| (stream, addr)))
+        let (stream, addr) = std::task::ready!(self.io.poll_read_with(cx, accept_nonblocking))?;
+        Poll::Ready(TcpStream::from_nonblocking(stream).map(|stream| (stream, addr)))
     }
 
     /// Waits for the next connection and returns it with the peer's address.
     pub fn accept(&self) -> Accept<'_> {
         Accept { listener: self }
     }
+}
+
+/// `accept4(2)` with `SOCK_NONBLOCK`: the connection is born non-blocking, which saves the
+/// `ioctl` that std's `accept` followed by `set_nonblocking` would make.
+fn accept_nonblocking(
+    listener: &std::net::TcpListener,
+) -> io::Result<(std::net::TcpStream, SocketAddr)> {
+    let flags = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
+    let (fd, addr) = rustix::net::acceptfrom_with(listener, flags)?;
+    let addr = addr.and_then(|addr| SocketAddr::try_from(addr).ok());
+    let addr = addr.ok_or_else(|| io::Error::other("accepted a peer with no IP address"))?;
+    Ok((std::net::TcpStream::from(fd), addr))
 }
 
 /// The future returned by [`TcpListener::accept`]. Dropping it forgets the waiting task.
@@ -167,14 +179,20 @@ impl TcpStream {
     }
     // ANCHOR_END: connect
 
-    /// Wraps an already connected std stream (from `accept`): non-blocking, no Nagle delay,
-    /// registered.
+    /// Wraps an already connected std stream (from std's `accept`, say): non-blocking, no
+    /// Nagle delay, registered.
     ///
     /// # Panics
     /// Outside [`run`](crate::run).
     #[track_caller]
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         stream.set_nonblocking(true)?;
+        TcpStream::from_nonblocking(stream)
+    }
+
+    /// Wraps a connected stream that is already non-blocking: no Nagle delay, registered.
+    #[track_caller]
+    fn from_nonblocking(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         stream.set_nodelay(true)?;
         Ok(TcpStream {
             io: Registered::new(stream)?,
