@@ -101,20 +101,10 @@ impl Runtime for Aio {
     }
 
     async fn echo_server(bound: impl FnOnce(SocketAddr)) -> io::Result<u64> {
-        use futures::io::AsyncWriteExt;
         let listener = aio::TcpListener::bind(ECHO_ADDR)?;
         bound(listener.local_addr()?);
-        let (mut stream, _) = listener.accept().await?; // TCP_NODELAY is aio's default.
-        let mut buf = [0; ECHO_BUF];
-        let mut echoed = 0;
-        loop {
-            let n = stream.read(&mut buf).await?;
-            if n == 0 {
-                return Ok(echoed);
-            }
-            stream.write_all(&buf[..n]).await?;
-            echoed += n as u64;
-        }
+        let (stream, _) = listener.accept().await?; // TCP_NODELAY is aio's default.
+        echo_until_eof(stream).await
     }
 }
 
@@ -253,20 +243,30 @@ impl Runtime for Smol {
     }
 
     async fn echo_server(bound: impl FnOnce(SocketAddr)) -> io::Result<u64> {
-        use futures_lite::io::{AsyncReadExt, AsyncWriteExt};
         let listener = async_io::Async::<std::net::TcpListener>::bind(ECHO_ADDR)?;
         bound(listener.get_ref().local_addr()?);
-        let (mut stream, _) = listener.accept().await?;
+        let (stream, _) = listener.accept().await?;
         stream.get_ref().set_nodelay(true)?;
-        let mut buf = [0; ECHO_BUF];
-        let mut echoed = 0;
-        loop {
-            let n = stream.read(&mut buf).await?;
-            if n == 0 {
-                return Ok(echoed);
-            }
-            stream.write_all(&buf[..n]).await?;
-            echoed += n as u64;
+        echo_until_eof(stream).await
+    }
+}
+
+/// The echo of aio and smol, whose streams share the `futures` I/O traits: write back what
+/// was read, until end of file; returns how many bytes were echoed. (tokio's streams have
+/// traits of their own; its copy of this loop is in `Tokio::echo_server`.)
+async fn echo_until_eof<S>(mut stream: S) -> io::Result<u64>
+where
+    S: futures::io::AsyncRead + futures::io::AsyncWrite + Unpin,
+{
+    use futures::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = [0; ECHO_BUF];
+    let mut echoed = 0;
+    loop {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(echoed);
         }
+        stream.write_all(&buf[..n]).await?;
+        echoed += n as u64;
     }
 }
