@@ -114,7 +114,6 @@ impl Reactor {
             let writable = flags.contains(F::OUT) || peer_closed;
             self.ready(key as usize, readable, writable, peer_closed);
         }
-        drop(events);
         if notified {
             count += self.take_notify();
         }
