@@ -108,7 +108,10 @@ impl<T> Outcome for Vec<T> {}
 /// use std::time::Duration;
 /// use aio::ReturnWhen;
 ///
-/// aio::run(async {
+/// // Virtual time: the clock jumps from deadline to deadline, so the 10 ms task finishes
+/// // alone, before the 20 ms one. In real time a busy machine may wake the loop late enough
+/// // that both are done at once.
+/// aio::Builder::new().clock(aio::ClockKind::Virtual).run(async {
 ///     let tasks: Vec<_> = [30, 10, 20]
 ///         .into_iter()
 ///         .map(|ms| aio::spawn(async move {
