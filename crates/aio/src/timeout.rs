@@ -50,11 +50,14 @@ use crate::sleep::{sleep, sleep_until, Sleep};
 /// ```
 /// use std::time::Duration;
 ///
-/// aio::run(async {
+/// // Virtual time: the one-second limit passes at once, and exactly.
+/// aio::Builder::new().clock(aio::ClockKind::Virtual).run(async {
+///     let start = aio::now();
 ///     let fast = aio::timeout(Duration::from_secs(1), async { 42 }).await;
 ///     assert_eq!(fast, Ok(42));
 ///     let slow = aio::timeout(Duration::from_secs(1), aio::sleep(Duration::from_secs(5))).await;
 ///     assert!(slow.is_err());
+///     assert_eq!(aio::now() - start, Duration::from_secs(1)); // At the limit, not after 5 s.
 /// });
 /// ```
 pub fn timeout<F: Future>(limit: Duration, future: F) -> Timeout<F> {
