@@ -155,15 +155,12 @@ async fn serve(addr: &str) {
 // ANCHOR_END: serve
 
 /// `--connect ADDR [LINE...]`: sends each line, prints each answer, then closes.
-async fn connect(args: &[String]) {
-    let addr = args
-        .first()
-        .expect("usage: lesson-04 --connect HOST:PORT [LINE...]");
-    let lines: Vec<&str> = match &args[1..] {
+async fn connect(addr: &str, lines: &[String]) {
+    let lines: Vec<&str> = match lines {
         [] => vec!["hello", "streams"],
         lines => lines.iter().map(String::as_str).collect(),
     };
-    let (mut reader, writer) = aio::open_connection(addr.as_str())
+    let (mut reader, writer) = aio::open_connection(addr)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
     for line in lines {
@@ -180,11 +177,35 @@ async fn connect(args: &[String]) {
     writer.wait_closed().await;
 }
 
+/// Without arguments, the demo; `--serve` or `--connect` run one side, for the other to talk to.
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("--serve") => aio::run(serve(args.get(1).map_or("127.0.0.1:8888", |a| a))),
-        Some("--connect") => aio::run(connect(&args[1..])),
-        _ => aio::run(demo()),
+    let mut args = USAGE.parse();
+    if args.flag("--serve") {
+        let addr = args.word().unwrap_or_else(|| "127.0.0.1:8888".into());
+        args.finish();
+        aio::run(serve(&addr));
+    } else if let Some(addr) = args.value::<String>("--connect") {
+        let lines = args.words();
+        args.finish();
+        aio::run(connect(&addr, &lines));
+    } else {
+        args.finish();
+        aio::run(demo());
     }
 }
+
+/// The command line: `--help` prints the description in Cargo.toml and these options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[
+        (
+            "--serve [ADDR]",
+            "keep an echo server up at ADDR (default 127.0.0.1:8888) for nc",
+        ),
+        (
+            "--connect ADDR [LINE...]",
+            "send each LINE (default: hello, streams) to the echo server at ADDR",
+        ),
+    ],
+};

@@ -254,14 +254,27 @@ async fn serve(addr: &str) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--serve") {
-        aio::run(serve(args.get(1).map_or("127.0.0.1:8888", |a| a)));
+    let mut args = USAGE.parse();
+    if args.flag("--serve") {
+        let addr = args.word().unwrap_or_else(|| "127.0.0.1:8888".into());
+        args.finish();
+        aio::run(serve(&addr));
         return;
     }
+    args.finish();
     aio::run(async {
         echo().await;
         lines_in_pieces().await;
         flow_control().await;
     });
 }
+
+/// The command line: `--help` prints the description in Cargo.toml and this option.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[(
+        "--serve [ADDR]",
+        "keep the echo protocol up at ADDR (default 127.0.0.1:8888) for nc",
+    )],
+};

@@ -187,17 +187,26 @@ async fn serve(port: u16) -> std::io::Result<()> {
 // ANCHOR_END: serve
 
 fn main() -> std::io::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--serve") {
-        let port = match args.iter().position(|a| a == "--port") {
-            Some(i) => args
-                .get(i + 1)
-                .and_then(|p| p.parse().ok())
-                .expect("--port N"),
-            None => 8080,
-        };
+    let mut args = USAGE.parse();
+    if args.flag("--serve") {
+        let port = args.value("--port").unwrap_or(8080);
+        args.finish();
         aio::run(serve(port))
     } else {
+        args.finish();
         aio::run(script::demo())
     }
 }
+
+/// The command line: `--help` prints the description in Cargo.toml and these options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[
+        ("--serve", "keep the server running for curl and a browser"),
+        (
+            "--port N",
+            "with --serve: listen on port N (default 8080, 0: any free port)",
+        ),
+    ],
+};

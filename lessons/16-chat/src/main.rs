@@ -162,18 +162,14 @@ async fn start_chat(addr: impl ToSocketAddrs) -> io::Result<aio::Server> {
 /// Without arguments: the scripted demo (`src/script.rs`). `--serve [--port N]`: the server
 /// alone, for `nc`.
 fn main() -> io::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if !args.iter().any(|a| a == "--serve") {
+    let mut args = USAGE.parse();
+    if !args.flag("--serve") {
+        args.finish();
         aio::run(script::demo());
         return Ok(());
     }
-    let port: u16 = match args.iter().position(|a| a == "--port") {
-        Some(i) => args
-            .get(i + 1)
-            .and_then(|p| p.parse().ok())
-            .expect("--port N"),
-        None => 7000,
-    };
+    let port: u16 = args.value("--port").unwrap_or(7000);
+    args.finish();
     aio::run(async move {
         let server = start_chat(("127.0.0.1", port)).await?;
         let addr = server.local_addr();
@@ -184,3 +180,16 @@ fn main() -> io::Result<()> {
         Ok(())
     })
 }
+
+/// The command line: `--help` prints the description in Cargo.toml and these options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[
+        ("--serve", "keep the chat server running: join with nc"),
+        (
+            "--port N",
+            "with --serve: listen on port N (default 7000, 0: any free port)",
+        ),
+    ],
+};
