@@ -143,7 +143,10 @@ async fn files() -> std::io::Result<()> {
 
 // ANCHOR: main
 fn main() {
-    let verbose = std::env::args().any(|arg| arg == "--verbose");
+    let mut args = USAGE.parse();
+    let verbose = args.flag("--verbose");
+    args.finish();
+
     aio::run(async move {
         // 1. The blocking call inside the task: no `.await` in it, so the loop is stuck.
         let inline = || async { blocking_call() };
@@ -160,3 +163,13 @@ fn main() {
     });
 }
 // ANCHOR_END: main
+
+/// The command line: `--help` prints the description in Cargo.toml and this option.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[(
+        "--verbose",
+        "also print the raw figures: beats counted, longest silence",
+    )],
+};

@@ -136,7 +136,9 @@ fn cpu_with_the_pool() -> Results {
 
 // ANCHOR: main
 fn main() {
-    let verbose = std::env::args().any(|arg| arg == "--verbose");
+    let mut args = USAGE.parse();
+    let verbose = args.flag("--verbose");
+    args.finish();
 
     println!("I/O-bound: {IO_JOBS} jobs, each waiting {WAITS} times for {WAIT:?}");
     // Tasks first: the threads of the other run might still be exiting afterwards.
@@ -179,3 +181,13 @@ fn main() {
     }
 }
 // ANCHOR_END: main
+
+/// The command line: `--help` prints the description in Cargo.toml and this option.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[(
+        "--verbose",
+        "also print the raw timings and the CPU-bound speed-ups",
+    )],
+};
