@@ -21,10 +21,10 @@ async fn say_after(delay: Duration, what: &str) {
     println!("{what}");
 }
 // ANCHOR_END: say_after
-
 // ANCHOR: main
 fn main() {
-    // `aio::run` is `asyncio.run`: it makes the event loop and runs the future to completion.
+    USAGE.parse().finish(); // `--help` says what the lesson does; no other options
+                            // `aio::run` is `asyncio.run`: it makes the event loop and runs the future to completion.
     aio::run(hello());
 
     aio::run(async {
@@ -44,3 +44,10 @@ fn main() {
     });
 }
 // ANCHOR_END: main
+
+/// The command line: `--help` prints the description in Cargo.toml; there are no options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[],
+};

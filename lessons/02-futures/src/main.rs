@@ -104,6 +104,7 @@ async fn my_coroutine() {
 
 // ANCHOR: main
 fn main() {
+    USAGE.parse().finish(); // `--help` says what the lesson does; no other options
     aio::run(async {
         lazy_versus_scheduled().await;
         polled_by_the_loop().await;
@@ -111,3 +112,10 @@ fn main() {
     });
 }
 // ANCHOR_END: main
+
+/// The command line: `--help` prints the description in Cargo.toml; there are no options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[],
+};

@@ -124,6 +124,7 @@ fn leftovers() {
 
 // ANCHOR: main
 fn main() {
+    USAGE.parse().finish(); // `--help` says what the lesson does; no other options
     aio::run(async {
         spawn_and_await().await;
         one_after_another().await;
@@ -133,3 +134,10 @@ fn main() {
     leftovers();
 }
 // ANCHOR_END: main
+
+/// The command line: `--help` prints the description in Cargo.toml; there are no options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[],
+};

@@ -142,5 +142,13 @@ async fn compare() -> io::Result<()> {
 // ANCHOR_END: main
 
 fn main() -> io::Result<()> {
+    USAGE.parse().finish(); // `--help` says what the lesson does; no other options
     aio::run(compare())
 }
+
+/// The command line: `--help` prints the description in Cargo.toml; there are no options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[],
+};

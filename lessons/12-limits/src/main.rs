@@ -160,6 +160,7 @@ fn yes_no(b: bool) -> &'static str {
 
 // ANCHOR: main
 fn main() {
+    USAGE.parse().finish(); // `--help` says what the lesson does; no other options
     println!("{JOBS} downloads of {:.1}s each", DOWNLOAD.as_secs_f64());
     aio::run(async {
         unlimited().await;
@@ -172,3 +173,10 @@ fn main() {
         .run(blocking_pool());
 }
 // ANCHOR_END: main
+
+/// The command line: `--help` prints the description in Cargo.toml; there are no options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[],
+};

@@ -39,6 +39,7 @@ async fn worker(name: String, queue: Queue<usize>, start: Instant) {
 
 // ANCHOR: main
 fn main() {
+    USAGE.parse().finish(); // `--help` says what the lesson does; no other options
     aio::run(async {
         let start = aio::now();
         let queue = Queue::new(MAXSIZE);
@@ -81,3 +82,10 @@ fn main() {
     });
 }
 // ANCHOR_END: main
+
+/// The command line: `--help` prints the description in Cargo.toml; there are no options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[],
+};

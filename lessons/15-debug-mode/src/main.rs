@@ -78,6 +78,7 @@ async fn careful(sent: Rc<Cell<bool>>) {
 
 // ANCHOR: main
 fn main() {
+    USAGE.parse().finish(); // `--help` says what the lesson does; no other options
     println!("1. a hidden blocking call, with debug mode on:");
     debug_loop().run(app(load_settings()));
 
@@ -94,3 +95,10 @@ fn main() {
     });
 }
 // ANCHOR_END: main
+
+/// The command line: `--help` prints the description in Cargo.toml; there are no options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[],
+};

@@ -152,6 +152,7 @@ fn summary(pace: Pace, log: &Log) {
 
 // ANCHOR: main
 fn main() {
+    USAGE.parse().finish(); // `--help` says what the lesson does; no other options
     let slow_disk = Pace {
         read: Duration::from_millis(50),
         transform: Duration::from_millis(100),
@@ -187,3 +188,10 @@ fn main() {
     summary(fast_disk, &log);
 }
 // ANCHOR_END: main
+
+/// The command line: `--help` prints the description in Cargo.toml; there are no options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[],
+};
