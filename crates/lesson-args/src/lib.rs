@@ -299,6 +299,7 @@ pub mod testing {
     /// Runs `exe` with `args` in virtual time (so that a demo that runs by mistake ends soon)
     /// and waits at most [`DEADLINE`] for it; past that, kills it and panics with what it
     /// printed.
+    #[track_caller]
     pub fn run(exe: &str, args: &[&str]) -> Ran {
         let mut child = Command::new(exe)
             .args(args)
@@ -359,6 +360,7 @@ pub mod testing {
 
     /// Checks that `--help` and `-h` print `about` as the first line and the usage, exit with
     /// status 0 and do not run the demo, whose first line is `demo_first_line`.
+    #[track_caller]
     pub fn assert_help(exe: &str, about: &str, demo_first_line: &str) {
         let usage = format!("Usage: {} [OPTIONS]", name_of(exe));
         for flag in ["--help", "-h"] {
@@ -378,6 +380,7 @@ pub mod testing {
 
     /// Checks that `args` make `exe` print `error: {error}` and the usage on stderr, nothing
     /// on stdout, and exit with status 2, without a panic.
+    #[track_caller]
     pub fn assert_usage_error(exe: &str, args: &[&str], error: &str) {
         let ran = run(exe, args);
         let shown = format!("{args:?}: {ran:#?}");
