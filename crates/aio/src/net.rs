@@ -24,7 +24,9 @@ use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use rustix::net::{AddressFamily, SocketFlags, SocketType};
+#[cfg(not(target_vendor = "apple"))]
+use rustix::net::SocketFlags;
+use rustix::net::{AddressFamily, SocketType};
 
 use crate::reactor::Registered;
 
@@ -77,6 +79,7 @@ impl TcpListener {
 
 /// `accept4(2)` with `SOCK_NONBLOCK`: the connection is born non-blocking, which saves the
 /// `ioctl` that std's `accept` followed by `set_nonblocking` would make.
+#[cfg(not(target_vendor = "apple"))]
 fn accept_nonblocking(
     listener: &std::net::TcpListener,
 ) -> io::Result<(std::net::TcpStream, SocketAddr)> {
@@ -85,6 +88,34 @@ fn accept_nonblocking(
     let addr = addr.and_then(|addr| SocketAddr::try_from(addr).ok());
     let addr = addr.ok_or_else(|| io::Error::other("accepted a peer with no IP address"))?;
     Ok((std::net::TcpStream::from(fd), addr))
+}
+
+/// macOS has no `accept4(2)`: std's `accept` (close-on-exec), then `set_nonblocking`.
+#[cfg(target_vendor = "apple")]
+fn accept_nonblocking(
+    listener: &std::net::TcpListener,
+) -> io::Result<(std::net::TcpStream, SocketAddr)> {
+    let (stream, addr) = listener.accept()?;
+    stream.set_nonblocking(true)?;
+    Ok((stream, addr))
+}
+
+/// A new TCP socket for `family`, non-blocking and closed on `exec`: in one call where the
+/// platform allows (`SOCK_NONBLOCK | SOCK_CLOEXEC`), in three on macOS, which does not.
+fn nonblocking_socket(family: AddressFamily) -> io::Result<std::os::fd::OwnedFd> {
+    #[cfg(not(target_vendor = "apple"))]
+    let fd = {
+        let flags = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
+        rustix::net::socket_with(family, SocketType::STREAM, flags, None)?
+    };
+    #[cfg(target_vendor = "apple")]
+    let fd = {
+        let fd = rustix::net::socket(family, SocketType::STREAM, None)?;
+        rustix::io::fcntl_setfd(&fd, rustix::io::FdFlags::CLOEXEC)?;
+        rustix::io::ioctl_fionbio(&fd, true)?;
+        fd
+    };
+    Ok(fd)
 }
 
 /// The future returned by [`TcpListener::accept`]. Dropping it forgets the waiting task.
@@ -145,8 +176,7 @@ impl TcpStream {
             SocketAddr::V4(_) => AddressFamily::INET,
             SocketAddr::V6(_) => AddressFamily::INET6,
         };
-        let flags = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
-        let fd = rustix::net::socket_with(family, SocketType::STREAM, flags, None)?;
+        let fd = nonblocking_socket(family)?;
         match rustix::net::connect(&fd, &addr) {
             // The handshake continues in the kernel; writability will say it ended.
             Ok(()) | Err(rustix::io::Errno::INPROGRESS) => {}

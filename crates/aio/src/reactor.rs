@@ -1,4 +1,4 @@
-//! The reactor: which sockets are ready, from the poller (epoll), to the tasks waiting on them.
+//! The reactor: which sockets are ready, from the poller, to the tasks waiting on them.
 //!
 //! Each socket is registered once, in *edge-triggered* mode, when it is wrapped in a
 //! [`Registered`]. The poller then reports a socket each time it *becomes* readable or writable;
@@ -19,39 +19,63 @@
 //! was used up: a `WouldBlock`, or a read that returned less than asked for (unless the peer's
 //! end of file came with the edge: epoll says so with `EPOLLRDHUP`).
 //!
-//! `polling` owns the epoll instance and the wake-up from other threads (`Poller::notify`). The
-//! reactor registers sockets and waits on that instance itself, through `rustix`'s safe epoll
-//! calls, for two reasons: `Poller::wait` costs five system calls on Linux where one
-//! `epoll_wait` will do, and `polling` neither asks for nor reports `EPOLLRDHUP`.
+//! `polling` owns the poller (epoll on Linux, kqueue on macOS and the BSDs) and the wake-up
+//! from other threads (`Poller::notify`). How sockets are registered and waited for is the
+//! backend's business, one file each:
+//!
+//! * `epoll.rs`, on Linux: the reactor registers sockets and waits on `polling`'s epoll
+//!   instance itself, through `rustix`'s safe epoll calls, for two reasons: `Poller::wait`
+//!   costs five system calls on Linux where one `epoll_wait` will do, and `polling` neither
+//!   asks for nor reports `EPOLLRDHUP`.
+//! * `portable.rs`, everywhere else (and on Linux with the `portable` feature, to test it):
+//!   `polling`'s own registration and wait. It cannot tell a closed peer, so it gives up the
+//!   short-read rule and pays one `WouldBlock` read per message.
 
 use std::cell::{Cell, RefCell};
 use std::io;
 use std::mem;
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::AsFd;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use polling::Poller;
-use rustix::buffer::spare_capacity;
-use rustix::event::{epoll, Timespec};
 
 use crate::runtime;
 
+// One backend per build (see the module doc).
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
+mod epoll;
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
+use epoll as backend;
+#[cfg(any(not(target_os = "linux"), feature = "portable"))]
+mod portable;
+#[cfg(any(not(target_os = "linux"), feature = "portable"))]
+use portable as backend;
+
+/// What the poller said about one socket.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Readiness {
+    /// It became readable (or closed, or failed).
+    pub(crate) readable: bool,
+    /// It became writable (or closed, or failed).
+    pub(crate) writable: bool,
+    /// Its peer closed its side, it failed, or the poller could not tell.
+    pub(crate) peer_closed: bool,
+}
+
 /// The loop's poller and the sockets registered with it.
 pub(crate) struct Reactor {
-    /// The epoll instance, shared with the run queue (which calls `notify()` on it).
+    /// The poller, shared with the run queue (which calls `notify()` on it).
     poller: Arc<Poller>,
+    /// How this platform registers sockets and waits: see the module doc.
+    backend: backend::Backend,
     /// Registered sources by key. A slot is `None` once its socket is deregistered; its key is
     /// reused only after that, and a late event for the old socket just wakes nobody.
     sources: RefCell<Vec<Option<Rc<Source>>>>,
     /// Keys of empty slots in `sources`.
     free: RefCell<Vec<usize>>,
-    /// The buffer `epoll_wait` fills, kept between turns to avoid allocating.
-    events: RefCell<Vec<epoll::Event>>,
-    /// The buffer of `polling`'s own wait, used only to take in a `notify()`.
-    notify_events: RefCell<polling::Events>,
     /// Wakers collected from ready sources, woken after every borrow is released.
     to_wake: RefCell<Vec<Waker>>,
 }
@@ -68,11 +92,10 @@ impl std::fmt::Debug for Reactor {
 impl Reactor {
     pub(crate) fn new(poller: Arc<Poller>) -> Reactor {
         Reactor {
+            backend: backend::Backend::new(&poller),
             poller,
             sources: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
-            events: RefCell::new(Vec::with_capacity(EVENTS_PER_WAIT)),
-            notify_events: RefCell::new(polling::Events::new()),
             to_wake: RefCell::new(Vec::new()),
         }
     }
@@ -86,56 +109,30 @@ impl Reactor {
     /// while the loop still counts as parked would `notify()` the poller, a wasted system call
     /// that also cuts the next wait short.
     pub(crate) fn poll(&self, timeout: Option<Duration>) -> usize {
-        let mut events = self.events.borrow_mut();
-        events.clear();
-        let timeout = timeout.map(whole_millis);
-        match epoll::wait(
-            self.poller.as_fd(),
-            spare_capacity(&mut *events),
-            timeout.as_ref(),
-        ) {
-            Ok(_) => {}
-            Err(rustix::io::Errno::INTR) => return 0,
-            Err(e) => panic!("aio: waiting on the poller (epoll_wait) failed: {e}"),
-        }
-        use epoll::EventFlags as F;
-        let mut notified = false;
         let mut count = 0;
-        for event in events.iter() {
-            let (key, flags) = (event.data.u64(), event.flags);
-            if key == NOTIFY_KEY {
-                notified = true;
-                continue;
-            }
+        self.backend.wait(&self.poller, timeout, |key, readiness| {
             count += 1;
-            // A peer that closed, a hang-up or an error: reads and writes will say which.
-            let peer_closed = flags.intersects(F::RDHUP | F::HUP | F::ERR);
-            let readable = flags.contains(F::IN) || peer_closed;
-            let writable = flags.contains(F::OUT) || peer_closed;
-            self.ready(key as usize, readable, writable, peer_closed);
-        }
-        if notified {
-            count += self.take_notify();
-        }
+            self.ready(key, readiness);
+        });
         count
     }
 
     /// Records what the poller said about the socket under `key` and collects the wakers of
     /// the tasks that were waiting for it.
-    fn ready(&self, key: usize, readable: bool, writable: bool, peer_closed: bool) {
+    fn ready(&self, key: usize, readiness: Readiness) {
         let sources = self.sources.borrow();
         let Some(Some(source)) = sources.get(key) else {
             return; // Deregistered since: a late event wakes nobody.
         };
         let mut to_wake = self.to_wake.borrow_mut();
-        if peer_closed {
+        if readiness.peer_closed {
             source.peer_closed.set(true);
         }
-        if readable {
+        if readiness.readable {
             source.readable.set(true);
             to_wake.extend(source.reader.take());
         }
-        if writable {
+        if readiness.writable {
             source.writable.set(true);
             to_wake.extend(source.writer.take());
         }
@@ -150,26 +147,6 @@ impl Reactor {
         *self.to_wake.borrow_mut() = wakers;
     }
     // ANCHOR_END: poll
-
-    // ANCHOR: take_notify
-    /// Another thread called `notify()`. `polling` registers its wake-up descriptor one-shot
-    /// and re-arms it inside its own wait, so one `Poller::wait` that does not block takes the
-    /// notification in. It may report sockets too; it cannot say whether their peer closed, so
-    /// those are marked as if it might have. Returns the number of socket events.
-    fn take_notify(&self) -> usize {
-        let mut events = self.notify_events.borrow_mut();
-        events.clear();
-        if let Err(e) = self.poller.wait(&mut events, Some(Duration::ZERO)) {
-            if e.kind() != io::ErrorKind::Interrupted {
-                panic!("aio: waiting on the poller failed: {e}");
-            }
-        }
-        for event in events.iter() {
-            self.ready(event.key, event.readable, event.writable, event.readable);
-        }
-        events.len()
-    }
-    // ANCHOR_END: take_notify
 
     /// True if some task waits on some socket (virtual time then listens before it jumps).
     ///
@@ -293,38 +270,6 @@ fn store_waker(slot: &Cell<Option<Waker>>, waker: &Waker) {
     slot.set(current);
 }
 
-/// polling's key for its own wake-up descriptor (`Poller::notify`); it refuses it for sockets.
-const NOTIFY_KEY: u64 = usize::MAX as u64;
-
-/// How many events one `epoll_wait` can report; more wait for the next turn.
-const EVENTS_PER_WAIT: usize = 1024;
-
-// ANCHOR: register
-/// Adds `fd` to the poller under `key`, edge-triggered (`ET`), for reading, writing, and the
-/// peer closing its side (`RDHUP`). Errors and hang-ups are always reported.
-///
-/// `rustix` makes this safe: the kernel forgets a descriptor by itself when it is closed, and
-/// a late event for a reused key wakes nobody. Still, `Registered`'s `Drop` deletes the
-/// descriptor from the poller before closing it, so that a `dup` of it could not keep
-/// reporting to a key that now belongs to another socket.
-fn register(poller: &Poller, fd: BorrowedFd<'_>, key: usize) -> io::Result<()> {
-    use epoll::EventFlags as F;
-    let flags = F::ET | F::IN | F::OUT | F::RDHUP;
-    epoll::add(poller, fd, epoll::EventData::new_u64(key as u64), flags)?;
-    Ok(())
-}
-// ANCHOR_END: register
-
-/// `epoll_wait` counts its timeout in whole milliseconds. Rounding up means the loop never
-/// wakes before the timer it waits for is due (at worst it wakes up to 1 ms late).
-fn whole_millis(timeout: Duration) -> Timespec {
-    let millis = timeout.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i64;
-    Timespec {
-        tv_sec: millis / 1_000,
-        tv_nsec: (millis % 1_000) * 1_000_000,
-    }
-}
-
 /// An I/O object (a socket) registered with the running loop's reactor.
 ///
 /// Dropping it deregisters the socket from the poller, then closes it (by dropping `T`).
@@ -334,11 +279,11 @@ pub struct Registered<T: AsFd> {
     reactor: Rc<Reactor>,
     /// This socket's readiness flags and waiting tasks, shared with the reactor.
     source: Rc<Source>,
-    /// The socket itself, closed when dropped (after deregistering).
-    io: T,
+    /// The socket itself, registered with the poller; deleted from it, then closed, on drop.
+    io: backend::Io<T>,
 }
 
-impl<T: AsFd> Registered<T> {
+impl<T: AsFd + 'static> Registered<T> {
     /// Registers `io` with the running loop. The caller must already have made it non-blocking.
     ///
     /// # Panics
@@ -350,24 +295,30 @@ impl<T: AsFd> Registered<T> {
             key,
             readable: Cell::new(true),
             writable: Cell::new(true),
-            peer_closed: Cell::new(false),
+            // A backend that cannot tell marks every socket "may have closed" from the start.
+            peer_closed: Cell::new(!backend::TELLS_PEER_CLOSED),
             reader: Cell::new(None),
             writer: Cell::new(None),
         });
-        if let Err(e) = register(&reactor.poller, io.as_fd(), source.key) {
-            reactor.remove(source.key);
-            return Err(e);
-        }
+        let io = match backend::Io::add(&reactor.poller, io, source.key) {
+            Ok(io) => io,
+            Err(e) => {
+                reactor.remove(source.key);
+                return Err(e);
+            }
+        };
         Ok(Registered {
             reactor,
             source,
             io,
         })
     }
+}
 
+impl<T: AsFd> Registered<T> {
     /// The I/O object.
     pub fn get_ref(&self) -> &T {
-        &self.io
+        self.io.get_ref()
     }
 
     /// Runs the read-like `op` if the socket may be readable; if it would block, arranges for
@@ -378,7 +329,7 @@ impl<T: AsFd> Registered<T> {
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         poll_with(&self.source.readable, &self.source.reader, cx, || {
-            op(&self.io)
+            op(self.io.get_ref())
         })
     }
 
@@ -390,7 +341,7 @@ impl<T: AsFd> Registered<T> {
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         poll_with(&self.source.writable, &self.source.writer, cx, || {
-            op(&self.io)
+            op(self.io.get_ref())
         })
     }
 
@@ -467,12 +418,10 @@ fn poll_with<R>(
 }
 // ANCHOR_END: poll_with
 
-// ANCHOR: drop
 impl<T: AsFd> Drop for Registered<T> {
     fn drop(&mut self) {
-        // Deregister before `self.io` is dropped (and closes the descriptor): see `register`.
-        let _ = epoll::delete(&*self.reactor.poller, self.io.as_fd());
+        // The key may be reused from now on; a late event for it wakes nobody. `self.io` is
+        // dropped after this: deleted from the poller, then closed.
         self.reactor.remove(self.source.key);
     }
 }
-// ANCHOR_END: drop

@@ -254,7 +254,8 @@ impl Builder {
                  starting a second loop (asyncio.run refuses the same thing)"
             );
         }
-        let poller = Arc::new(Poller::new().expect("aio: could not create the poller (epoll)"));
+        let poller =
+            Arc::new(Poller::new().expect("aio: could not create the poller (epoll or kqueue)"));
         let core = Rc::new(Core {
             clock: Clock::new(self.clock),
             timers: RefCell::new(Timers::default()),

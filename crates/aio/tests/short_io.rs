@@ -13,6 +13,10 @@ use std::time::Duration;
 
 use common::run_virtual;
 
+/// The Linux reactor (epoll, with `EPOLLRDHUP`) trusts a short read; the portable one, which
+/// cannot tell a closed peer, asks the kernel for its `WouldBlock` as every read would.
+const TRUSTS_SHORT_READS: bool = cfg!(all(target_os = "linux", not(feature = "portable")));
+
 /// A registered socket and the peer end, which the test drives with plain blocking calls.
 fn pair() -> (aio::Registered<UnixStream>, UnixStream) {
     let (ours, theirs) = UnixStream::pair().unwrap();
@@ -41,21 +45,24 @@ fn after_a_short_read_the_next_read_waits_without_asking_the_kernel() {
         assert_eq!(read(&ours, &calls, &mut [0; 16]).await, 4);
         assert_eq!(calls.get(), 1);
 
-        // 4 bytes of 16: the buffer is empty. Waiting needs no `WouldBlock` to prove it.
+        // 4 bytes of 16: the buffer is empty. Waiting needs no `WouldBlock` to prove it
+        // (on the portable reactor, one `WouldBlock` read).
+        let asks = if TRUSTS_SHORT_READS { 0 } else { 1 };
         let mut buf = [0; 16];
         let mut next = Box::pin(read(&ours, &calls, &mut buf));
         assert!(futures::poll!(next.as_mut()).is_pending());
         assert_eq!(
             calls.get(),
-            1,
-            "the reactor asked the kernel again after a short read"
+            1 + asks,
+            "after a short read, the reactor asked the kernel {} time(s)",
+            calls.get() - 1
         );
 
         // New bytes bring a new edge, which wakes the reader.
         theirs.write_all(b"pong").unwrap();
         let n = aio::timeout(Duration::from_secs(60), next).await;
         assert_eq!(n, Ok(4), "the reader missed the edge after its short read");
-        assert_eq!(calls.get(), 2);
+        assert_eq!(calls.get(), 2 + asks);
     });
 }
 
