@@ -194,19 +194,20 @@ impl<'u> Args<'u> {
         self.try_value(name).unwrap_or_else(|e| self.usage.fail(e))
     }
 
-    /// The first plain word left (one that is not an option), if any.
-    pub fn word(&mut self) -> Option<String> {
-        match self.before.iter().position(|arg| !is_option(arg)) {
-            Some(i) => Some(self.before.remove(i)),
-            None if self.after.is_empty() => None,
-            None => Some(self.after.remove(0)),
-        }
+    /// The first plain word left (one that is not an option), if any, as a `T`. Fails if it
+    /// does not parse; `what` names it in the error (say `ADDR`).
+    pub fn word<T>(&mut self, what: &str) -> Option<T>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        self.try_word(what).unwrap_or_else(|e| self.usage.fail(e))
     }
 
     /// Every plain word left, in order.
     pub fn words(&mut self) -> Vec<String> {
         let mut words = Vec::new();
-        while let Some(word) = self.word() {
+        while let Some(word) = self.take_word() {
             words.push(word);
         }
         words
@@ -256,6 +257,28 @@ impl<'u> Args<'u> {
             Some(text) => match text.parse() {
                 Ok(value) => Ok(Some(value)),
                 Err(e) => Err(format!("invalid value '{text}' for {name}: {e}")),
+            },
+        }
+    }
+
+    fn take_word(&mut self) -> Option<String> {
+        match self.before.iter().position(|arg| !is_option(arg)) {
+            Some(i) => Some(self.before.remove(i)),
+            None if self.after.is_empty() => None,
+            None => Some(self.after.remove(0)),
+        }
+    }
+
+    fn try_word<T>(&mut self, what: &str) -> Result<Option<T>, String>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        match self.take_word() {
+            None => Ok(None),
+            Some(word) => match word.parse() {
+                Ok(value) => Ok(Some(value)),
+                Err(e) => Err(format!("invalid {what} '{word}': {e}")),
             },
         }
     }
@@ -439,6 +462,16 @@ mod tests {
         assert_eq!(a.try_value::<u16>("--port"), Ok(Some(81)));
         assert_eq!(a.words(), ["--not-an-option", "-"]);
         assert_eq!(a.try_finish(), Ok(()));
+    }
+
+    #[test]
+    fn a_word_parses() {
+        let mut a = args(&["127.0.0.1:0", "rest"]).unwrap();
+        let addr = a.try_word::<std::net::SocketAddr>("ADDR");
+        assert_eq!(addr, Ok(Some(([127, 0, 0, 1], 0).into())));
+        let e = a.try_word::<std::net::SocketAddr>("ADDR").unwrap_err();
+        assert_eq!(e, "invalid ADDR 'rest': invalid socket address syntax");
+        assert_eq!(a.try_word::<String>("LINE"), Ok(None));
     }
 
     #[test]

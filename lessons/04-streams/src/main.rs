@@ -155,7 +155,7 @@ async fn serve(addr: &str) {
 // ANCHOR_END: serve
 
 /// `--connect ADDR [LINE...]`: sends each line, prints each answer, then closes.
-async fn connect(addr: &str, lines: &[String]) {
+async fn connect(addr: SocketAddr, lines: &[String]) {
     let lines: Vec<&str> = match lines {
         [] => vec!["hello", "streams"],
         lines => lines.iter().map(String::as_str).collect(),
@@ -181,13 +181,13 @@ async fn connect(addr: &str, lines: &[String]) {
 fn main() {
     let mut args = USAGE.parse();
     if args.flag("--serve") {
-        let addr = args.word().unwrap_or_else(|| "127.0.0.1:8888".into());
+        let addr: SocketAddr = args.word("ADDR").unwrap_or(([127, 0, 0, 1], 8888).into());
         args.finish();
-        aio::run(serve(&addr));
-    } else if let Some(addr) = args.value::<String>("--connect") {
+        aio::run(serve(&addr.to_string()));
+    } else if let Some(addr) = args.value("--connect") {
         let lines = args.words();
         args.finish();
-        aio::run(connect(&addr, &lines));
+        aio::run(connect(addr, &lines));
     } else {
         args.finish();
         aio::run(demo());

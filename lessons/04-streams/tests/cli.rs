@@ -30,4 +30,14 @@ fn a_wrong_argument_is_an_error_with_the_usage() {
         "unexpected option '--connect'",
     );
     assert_usage_error(EXE, &["--serve=127.0.0.1:0"], "--serve takes no value");
+    assert_usage_error(
+        EXE,
+        &["--connect", "localhost"],
+        "invalid value 'localhost' for --connect: invalid socket address syntax",
+    );
+    assert_usage_error(
+        EXE,
+        &["--serve", "8888"],
+        "invalid ADDR '8888': invalid socket address syntax",
+    );
 }

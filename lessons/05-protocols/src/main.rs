@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::io;
+use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -256,9 +257,9 @@ async fn serve(addr: &str) {
 fn main() {
     let mut args = USAGE.parse();
     if args.flag("--serve") {
-        let addr = args.word().unwrap_or_else(|| "127.0.0.1:8888".into());
+        let addr: SocketAddr = args.word("ADDR").unwrap_or(([127, 0, 0, 1], 8888).into());
         args.finish();
-        aio::run(serve(&addr));
+        aio::run(serve(&addr.to_string()));
         return;
     }
     args.finish();

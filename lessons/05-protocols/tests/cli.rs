@@ -24,4 +24,9 @@ fn a_wrong_argument_is_an_error_with_the_usage() {
         "unexpected argument 'extra'",
     );
     assert_usage_error(EXE, &["--serve", "--bogus"], "unknown option '--bogus'");
+    assert_usage_error(
+        EXE,
+        &["--serve", "8888"],
+        "invalid ADDR '8888': invalid socket address syntax",
+    );
 }
