@@ -3,8 +3,8 @@
 //! open (section 9.3).
 //!
 //! The scanner looks at no more than `limit` bytes, so a peer that never sends the blank line
-//! costs a bounded amount of memory and work. Each call starts again from the first byte; for
-//! heads of a few kilobytes that is cheaper than keeping state between reads.
+//! costs a bounded amount of memory and work. It remembers how far it got between reads, so
+//! that work is linear in the bytes received, however the peer splits them.
 
 use crate::Error;
 
@@ -85,7 +85,7 @@ impl Headers {
 /// A complete head: its first line parsed, its header fields split but not yet interpreted.
 #[derive(Debug)]
 pub(crate) struct RawHead<S> {
-    /// The request line or status line, as the caller's `parse_start` returned it.
+    /// The request line or status line, as the scanner's `parse_start` returned it.
     pub(crate) start: S,
     /// The header fields.
     pub(crate) headers: Headers,
@@ -94,59 +94,128 @@ pub(crate) struct RawHead<S> {
     pub(crate) len: usize,
 }
 
-/// Finds a complete head at the start of `buf`.
+/// Finds a complete head at the start of a buffer that grows between calls, resuming where
+/// the last call stopped: each byte is searched for the line end once, and each line is parsed
+/// once, as soon as it is complete.
 ///
-/// `Ok(None)`: no blank line yet and nothing wrong so far; read more and call again.
-/// `parse_start` parses the first line as soon as it is complete, so a bad request line is
-/// refused without waiting for the rest of the head.
-pub(crate) fn split_head<'a, S>(
-    buf: &'a [u8],
+/// Rescanning from the first byte on every read would let a client that sends its head one
+/// byte at a time buy, for one byte of bandwidth per read, work proportional to all it has
+/// sent so far: quadratic in the head's size.
+#[derive(Debug)]
+pub(crate) struct HeadScanner<S> {
+    /// The most bytes the head may take.
     limit: usize,
-    parse_start: impl Fn(&'a [u8]) -> Result<S, Error>,
-) -> Result<Option<RawHead<S>>, Error> {
-    let window = &buf[..buf.len().min(limit)];
-    // A server should ignore blank lines before a request line (RFC 9112, 2.2): some clients
-    // send a stray CRLF after a body.
-    let mut pos = 0;
-    while window[pos..].starts_with(b"\r\n") {
-        pos += 2;
-    }
-    let mut start = None;
-    let mut headers = Headers::default();
-    loop {
-        let Some(newline) = window[pos..].iter().position(|&b| b == b'\n') else {
-            // An unfinished line: refuse bytes that no line may hold (NUL, ESC, a CR that is
-            // not the last byte, ...) now; otherwise wait for more, up to the limit.
-            let partial = &window[pos..];
-            let last = partial.len().saturating_sub(1);
-            for (i, &b) in partial.iter().enumerate() {
-                if is_ctl(b) && b != b'\t' && !(b == b'\r' && i == last) {
-                    return Err(Error::Malformed("control character in head"));
-                }
-            }
-            if buf.len() >= limit {
-                return Err(Error::HeadTooLarge);
-            }
-            return Ok(None);
-        };
-        let end = pos + newline;
-        if end == pos || window[end - 1] != b'\r' {
-            return Err(Error::Malformed("line ends in a bare LF, not CRLF"));
+    /// Parses the first line (the request line or the status line).
+    parse_start: fn(&[u8]) -> Result<S, Error>,
+    /// Where the line being read starts: the bytes before it are lines already parsed.
+    line_start: usize,
+    /// Bytes of that line before `scanned` hold no line end and no forbidden control byte. A
+    /// CR at the end of what has arrived is left after it: the LF that would end the line may
+    /// come with the next read.
+    scanned: usize,
+    /// The first line, once parsed.
+    start: Option<S>,
+    /// The header lines parsed so far.
+    headers: Headers,
+    /// How many bytes have been examined since the scanner was made (see `bytes_examined`).
+    examined: usize,
+}
+
+impl<S> HeadScanner<S> {
+    pub(crate) fn new(limit: usize, parse_start: fn(&[u8]) -> Result<S, Error>) -> Self {
+        HeadScanner {
+            limit,
+            parse_start,
+            line_start: 0,
+            scanned: 0,
+            start: None,
+            headers: Headers::default(),
+            examined: 0,
         }
-        let line = &window[pos..end - 1];
-        pos = end + 1;
-        match start {
-            None => start = Some(parse_start(line)?),
-            Some(start) if line.is_empty() => {
+    }
+
+    /// How many bytes the scanner has examined in all: a measure of its work.
+    pub(crate) fn bytes_examined(&self) -> usize {
+        self.examined
+    }
+
+    /// Forgets the head in progress: the next call starts at the first byte of its buffer.
+    fn start_over(&mut self) {
+        self.line_start = 0;
+        self.scanned = 0;
+        self.start = None;
+        self.headers = Headers::default();
+    }
+
+    /// Looks for a complete head at the start of `buf`, which holds what the last call saw
+    /// and possibly more after it.
+    ///
+    /// `Ok(None)`: no blank line yet and nothing wrong so far; read more and call again.
+    /// After any other answer the scanner starts over, for the next head. A bad first line is
+    /// refused as soon as that line is complete, without waiting for the rest of the head.
+    pub(crate) fn scan(&mut self, buf: &[u8]) -> Result<Option<RawHead<S>>, Error> {
+        let answer = self.resume(buf);
+        if !matches!(answer, Ok(None)) {
+            self.start_over();
+        }
+        answer
+    }
+
+    /// `scan` without the starting over.
+    fn resume(&mut self, buf: &[u8]) -> Result<Option<RawHead<S>>, Error> {
+        if buf.len() < self.scanned {
+            // Not the buffer of the last call: nothing learned from that one applies.
+            self.start_over();
+        }
+        let window = &buf[..buf.len().min(self.limit)];
+        loop {
+            // Search only the bytes that arrived since the last call.
+            let fresh = &window[self.scanned..];
+            let Some(newline) = fresh.iter().position(|&b| b == b'\n') else {
+                self.examined += fresh.len();
+                // An unfinished line: refuse bytes that no line may hold (NUL, ESC, a CR that
+                // is not the last byte, ...) now; otherwise wait for more, up to the limit.
+                let last = fresh.len().saturating_sub(1);
+                for (i, &b) in fresh.iter().enumerate() {
+                    if is_ctl(b) && b != b'\t' && !(b == b'\r' && i == last) {
+                        return Err(Error::Malformed("control character in head"));
+                    }
+                }
+                self.examined += fresh.len();
+                self.scanned = window.len();
+                if fresh.last() == Some(&b'\r') {
+                    self.scanned -= 1; // Looked at again next time: it may end the line.
+                }
+                if buf.len() >= self.limit {
+                    return Err(Error::HeadTooLarge);
+                }
+                return Ok(None);
+            };
+            self.examined += newline + 1;
+            let end = self.scanned + newline;
+            if end == self.line_start || window[end - 1] != b'\r' {
+                return Err(Error::Malformed("line ends in a bare LF, not CRLF"));
+            }
+            let line = &window[self.line_start..end - 1];
+            self.examined += line.len();
+            self.line_start = end + 1;
+            self.scanned = end + 1;
+            if self.start.is_none() {
+                // A server should ignore blank lines before a request line (RFC 9112, 2.2):
+                // some clients send a stray CRLF after a body.
+                if !line.is_empty() {
+                    self.start = Some((self.parse_start)(line)?);
+                }
+            } else if !line.is_empty() {
+                let (name, value) = parse_field(line)?;
+                self.headers.push(name, value);
+            } else if let Some(start) = self.start.take() {
+                // The blank line: the head is complete.
                 return Ok(Some(RawHead {
                     start,
-                    headers,
-                    len: pos,
+                    headers: std::mem::take(&mut self.headers),
+                    len: self.line_start,
                 }));
-            }
-            Some(_) => {
-                let (name, value) = parse_field(line)?;
-                headers.push(name, value);
             }
         }
     }

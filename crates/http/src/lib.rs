@@ -13,6 +13,9 @@
 //! * [`parse_request`] finds a complete request head at the start of a buffer, never looking
 //!   past a size limit, and tells apart "read more" (`Ok(None)`), "not HTTP" (400), "too large"
 //!   (431), "another HTTP version" (505) and "chunked body" (501): see [`Error::status`].
+//! * [`RequestParser`] does the same for a head that arrives in pieces, resuming where the
+//!   last read stopped: a client that sends one byte at a time costs work linear in what it
+//!   sends, not quadratic. [`ResponseParser`] is its twin for responses.
 //! * [`Request::keep_alive`] applies HTTP/1.0's and HTTP/1.1's rules for reusing a connection.
 //! * [`Response`] writes a response that always carries `Content-Length`.
 //! * [`parse_response`] is the client's half, for the fetching lesson.
@@ -48,9 +51,9 @@ mod response_head;
 
 pub use error::Error;
 pub use head::{Headers, Version};
-pub use request::{parse_request, Request};
+pub use request::{parse_request, Request, RequestParser};
 pub use response::{reason, Response};
-pub use response_head::{parse_response, BodyLength, ResponseHead};
+pub use response_head::{parse_response, BodyLength, ResponseHead, ResponseParser};
 
 /// A limit on the size of a head that suits the lessons: 8 KiB, like many servers' default.
 pub const DEFAULT_HEAD_LIMIT: usize = 8 * 1024;

@@ -1,6 +1,6 @@
 //! The client side: parsing a response head and finding where its body ends.
 
-use crate::head::{self, is_ctl, Headers, Version};
+use crate::head::{self, is_ctl, HeadScanner, Headers, Version};
 use crate::Error;
 
 /// A parsed response head.
@@ -48,7 +48,8 @@ impl ResponseHead {
 }
 
 /// Parses the response head at the start of `buf`, looking at no more than `limit` bytes.
-/// The results mean what they mean for [`parse_request`](crate::parse_request).
+/// The results mean what they mean for [`parse_request`](crate::parse_request). For a head
+/// that arrives in pieces, a [`ResponseParser`] resumes where it stopped.
 ///
 /// ```
 /// use http_lite::{parse_response, BodyLength};
@@ -59,23 +60,53 @@ impl ResponseHead {
 /// assert_eq!(&buf[len..], b"hi");
 /// ```
 pub fn parse_response(buf: &[u8], limit: usize) -> Result<Option<(ResponseHead, usize)>, Error> {
-    let Some(raw) = head::split_head(buf, limit, parse_status_line)? else {
-        return Ok(None);
-    };
-    let (version, status, reason) = raw.start;
-    let content_length = head::content_length(&raw.headers)?;
-    let head = ResponseHead {
-        version,
-        status,
-        reason,
-        headers: raw.headers,
-        content_length,
-    };
-    Ok(Some((head, raw.len)))
+    ResponseParser::new(limit).parse(buf)
 }
 
+/// Parses a response head that arrives in pieces, resuming where the last call stopped: the
+/// client's twin of [`RequestParser`](crate::RequestParser), and used the same way.
+#[derive(Debug)]
+pub struct ResponseParser {
+    scanner: HeadScanner<StatusLine>,
+}
+
+impl ResponseParser {
+    /// A parser for a head of at most `limit` bytes.
+    pub fn new(limit: usize) -> ResponseParser {
+        ResponseParser {
+            scanner: HeadScanner::new(limit, parse_status_line),
+        }
+    }
+
+    /// Parses the head at the start of `buf`, examining only the bytes that are new since
+    /// the last call (`buf` must start with what the last call was given).
+    pub fn parse(&mut self, buf: &[u8]) -> Result<Option<(ResponseHead, usize)>, Error> {
+        let Some(raw) = self.scanner.scan(buf)? else {
+            return Ok(None);
+        };
+        let (version, status, reason) = raw.start;
+        let content_length = head::content_length(&raw.headers)?;
+        let head = ResponseHead {
+            version,
+            status,
+            reason,
+            headers: raw.headers,
+            content_length,
+        };
+        Ok(Some((head, raw.len)))
+    }
+
+    /// How many bytes the parser has examined since it was made: a measure of its work.
+    pub fn bytes_examined(&self) -> usize {
+        self.scanner.bytes_examined()
+    }
+}
+
+/// A parsed status line: version, status code and reason phrase.
+type StatusLine = (Version, u16, String);
+
 /// Splits `HTTP/1.x SP 3DIGIT SP reason` (the space and reason may be missing).
-fn parse_status_line(line: &[u8]) -> Result<(Version, u16, String), Error> {
+fn parse_status_line(line: &[u8]) -> Result<StatusLine, Error> {
     let bad = Error::Malformed("status line is not `HTTP/1.1 200 OK`");
     let Some(space) = line.iter().position(|&b| b == b' ') else {
         return Err(bad);
