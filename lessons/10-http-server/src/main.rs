@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use aio::{StreamReader, StreamWriter};
-use http_lite::{parse_request, Request, Response};
+use http_lite::{Request, RequestParser, Response};
 
 mod script;
 
@@ -55,9 +55,12 @@ async fn read_request(reader: &mut StreamReader, buf: &mut Vec<u8>) -> Incoming 
 
 /// Reads until `buf` starts with a whole request, then takes the request out of `buf`.
 async fn read_whole_request(reader: &mut StreamReader, buf: &mut Vec<u8>) -> Incoming {
-    // 1. The head: parse what we have; read more only while the parser asks for more.
+    // 1. The head: parse what we have; read more only while the parser asks for more. The
+    //    parser resumes where it stopped, so a client that sends a byte at a time costs work
+    //    linear in what it sends, not a rescan of the whole head on every read.
+    let mut parser = RequestParser::new(HEAD_LIMIT);
     let (request, head_len) = loop {
-        match parse_request(buf, HEAD_LIMIT) {
+        match parser.parse(buf) {
             Ok(Some(parsed)) => break parsed,
             Ok(None) => {}
             Err(error) => return Incoming::Refused(Response::error(&error)),
