@@ -21,35 +21,57 @@ fn quoted(bytes: &[u8]) -> String {
 }
 
 // ANCHOR: echo
-/// The article's `EchoProtocol`: keep the transport, write back whatever arrives.
+/// The article's `EchoProtocol`: keep the transport, write back whatever arrives. And what the
+/// article leaves out: while the client does not read its echo, stop reading what it sends.
 struct EchoProtocol {
     transport: Option<Transport>,
-    log: Log,
+    /// What happened, for the demo to print at the end. `None` under `--serve`: a server
+    /// that runs for as long as clients come must not keep a copy of everything they send.
+    log: Option<Log>,
+}
+
+impl EchoProtocol {
+    fn note(&self, line: impl FnOnce() -> String) {
+        if let Some(log) = &self.log {
+            log.borrow_mut().push(line());
+        }
+    }
+
+    fn transport(&self) -> &Transport {
+        self.transport.as_ref().expect("connection_made came first")
+    }
 }
 
 impl Protocol for EchoProtocol {
     fn connection_made(&mut self, transport: Transport) {
         let peer = transport.peer_addr().map(|a| a.ip().to_string());
-        self.log
-            .borrow_mut()
-            .push(format!("connection_made from {}", peer.unwrap_or_default()));
+        self.note(|| format!("connection_made from {}", peer.unwrap_or_default()));
         self.transport = Some(transport);
     }
 
     fn data_received(&mut self, data: &[u8]) {
-        self.log
-            .borrow_mut()
-            .push(format!("data_received {}", quoted(data)));
+        self.note(|| format!("data_received {}", quoted(data)));
         // `write` never blocks: a callback must not wait, and does not need to.
-        self.transport.as_ref().unwrap().write(data);
+        self.transport().write(data);
+    }
+
+    // Flow control. The echo waits in the transport's buffer while the client does not read
+    // it; past the high-water mark (64 KiB) the transport calls `pause_writing`. Reading on
+    // would grow that buffer by everything the client sends, so stop reading: the client's
+    // bytes wait in the kernel, and TCP stops the client. When the buffer has drained to the
+    // low-water mark, read again. The buffer never holds more than the mark and one read.
+    fn pause_writing(&mut self) {
+        self.transport().pause_reading();
+    }
+
+    fn resume_writing(&mut self) {
+        self.transport().resume_reading();
     }
 
     // eof_received is left out: its default (false) closes the transport, as in asyncio.
 
     fn connection_lost(&mut self, error: Option<io::Error>) {
-        self.log
-            .borrow_mut()
-            .push(format!("connection_lost {error:?}"));
+        self.note(|| format!("connection_lost {error:?}"));
     }
 }
 // ANCHOR_END: echo
@@ -164,7 +186,7 @@ async fn echo() {
     let server_log = log.clone();
     let server = aio::create_server("127.0.0.1:0", move || EchoProtocol {
         transport: None,
-        log: server_log.clone(),
+        log: Some(server_log.clone()),
     })
     .await
     .unwrap();
@@ -239,12 +261,11 @@ async fn flow_control() {
 
 // ANCHOR_END: parts
 
-/// `--serve`: the echo protocol, kept up for `nc`.
+/// `--serve`: the echo protocol, kept up for `nc`, with no log.
 async fn serve(addr: &str) {
-    let log = Log::default();
-    let server = aio::create_server(addr, move || EchoProtocol {
+    let server = aio::create_server(addr, || EchoProtocol {
         transport: None,
-        log: log.clone(),
+        log: None,
     })
     .await
     .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));

@@ -1,0 +1,169 @@
+//! `--serve` against clients that do not play nice: the server's memory stays bounded.
+//!
+//! The server's memory is read from `/proc/PID/status` (Linux): `VmRSS`, what it holds now,
+//! and `VmHWM`, the most it ever held. Each test starts the server on a free port, in real
+//! time, with the deadline of [`lesson_check::Served`]; every socket operation has a timeout.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::thread;
+use std::time::Duration;
+
+use lesson_check::Served;
+
+const MIB: usize = 1 << 20;
+
+/// How much more memory than at the start the server may hold, whatever a client sends. One
+/// connection needs its read chunk (64 KiB) and a write buffer paused above 64 KiB: well under
+/// a megabyte. The rest of the margin is for the allocator's and the test's noise; an
+/// unbounded server passes it within a fraction of a second of one client's traffic.
+const BOUND: usize = 8 * MIB;
+
+/// How long a blocked write waits before the client decides that the server stopped reading.
+const STALLED: Duration = Duration::from_secs(1);
+
+/// The lesson's echo server in `--serve` mode on a free port (killed when dropped), and its
+/// process id.
+fn serve(test: &str) -> (Served, u32) {
+    // Served does not say which process it started: a variable only this server has finds it.
+    let tag = format!("{}:{test}", std::process::id());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-05"));
+    command.args(["--serve", "127.0.0.1:0"]).env(TAG, &tag);
+    let served = Served::start(command);
+    let pid = pid_tagged(&tag);
+    (served, pid)
+}
+
+/// The environment variable that tells the tests' servers apart.
+const TAG: &str = "LESSON_05_HOSTILE_TEST";
+
+/// The process whose environment has `TAG=tag`.
+fn pid_tagged(tag: &str) -> u32 {
+    let wanted = format!("{TAG}={tag}");
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|name| name.parse().ok())
+        else {
+            continue;
+        };
+        // Other users' processes are not readable: skip them.
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ
+            .split(|&b| b == 0)
+            .any(|var| var == wanted.as_bytes())
+        {
+            return pid;
+        }
+    }
+    panic!("no process has {wanted}");
+}
+
+/// A line of the server's `/proc/PID/status`, in bytes (`VmRSS`, `VmHWM`).
+fn memory(pid: u32, field: &str) -> usize {
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).expect("the server's /proc status");
+    let line = status
+        .lines()
+        .find(|line| line.starts_with(&format!("{field}:")))
+        .unwrap_or_else(|| panic!("no {field} in {status}"));
+    let kib: usize = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib * 1024
+}
+
+/// The server's memory, to compare with `BOUND`, in MiB with one decimal.
+fn mib(bytes: usize) -> String {
+    format!("{:.1} MiB", bytes as f64 / MIB as f64)
+}
+
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "reads /proc")]
+fn a_client_that_never_reads_cannot_grow_the_server() {
+    let (served, pid) = serve("never-reads");
+    let start = memory(pid, "VmRSS");
+    let mut client = TcpStream::connect(served.addr).unwrap();
+    client.set_write_timeout(Some(STALLED)).unwrap();
+    // Send up to 64 MiB and read nothing back. A server that reads on regardless of its write
+    // buffer takes it all; one that pauses reading stops the client after a few megabytes
+    // (what the kernels' buffers hold on both sides).
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut sent = 0;
+    while sent < 64 * MIB {
+        match client.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                break; // The server stopped reading.
+            }
+            Err(e) => panic!("after {sent} bytes: {e}"),
+        }
+    }
+    let grew = memory(pid, "VmHWM").saturating_sub(start);
+    assert!(
+        grew < BOUND,
+        "the server grew by {} (more than {}) while a client sent {} and read nothing",
+        mib(grew),
+        mib(BOUND),
+        mib(sent)
+    );
+    assert!(sent < 64 * MIB, "the server never stopped reading");
+}
+
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "reads /proc")]
+fn what_was_echoed_is_not_kept_after_the_client_leaves() {
+    let (served, pid) = serve("echoed");
+    let start = memory(pid, "VmRSS");
+    let total = 32 * MIB;
+    let client = TcpStream::connect(served.addr).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut reader = client.try_clone().unwrap();
+    let echoed = thread::spawn(move || {
+        let mut got = 0;
+        let mut buf = vec![0; 256 * 1024];
+        while got < total {
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) => panic!("after {got} bytes echoed: {e}"),
+            }
+        }
+        got
+    });
+    let mut writer = client;
+    writer
+        .set_write_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    for _ in 0..total / chunk.len() {
+        writer.write_all(&chunk).expect("the server reads");
+    }
+    assert_eq!(echoed.join().unwrap(), total, "the echo is complete");
+    drop(writer);
+    // A new connection that gets its echo proves the server has handled the old one's end.
+    let mut probe = TcpStream::connect(served.addr).unwrap();
+    probe
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    probe.write_all(b"still there?\n").unwrap();
+    let mut answer = [0; 13];
+    probe.read_exact(&mut answer).unwrap();
+    assert_eq!(&answer, b"still there?\n");
+    let held = memory(pid, "VmRSS").saturating_sub(start);
+    assert!(
+        held < BOUND,
+        "after echoing {} to a client that left, the server still holds {} more than at the start",
+        mib(total),
+        mib(held)
+    );
+}
