@@ -1,7 +1,7 @@
 """Lesson 10 in asyncio: the seed's "Hello" HTTP server, corrected, with the same scripted clients.
 
 Run it with `python3 original.py` (the demo) or `python3 original.py --serve [--port N]`.
-Python 3.11 or later (for `asyncio.timeout_at`).
+Python 3.10 or later (3.10 has no `asyncio.timeout`: a small stand-in below takes its place).
 
 What changed from the seed: the server reads the request head up to a limit instead of reading
 to end of file (which never comes while a client waits for its answer), answers with
@@ -23,6 +23,34 @@ REASONS = {
     431: "Request Header Fields Too Large", 505: "HTTP Version Not Supported",
 }
 TOKEN = set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+if sys.version_info >= (3, 11):
+    timeout = asyncio.timeout
+else:
+    class timeout:
+        """`asyncio.timeout(delay)` for Python 3.10, as this file uses it: at the deadline,
+        cancel the task running the block, and turn that cancellation into TimeoutError."""
+
+        def __init__(self, delay):
+            self._delay = delay
+            self._expired = False
+
+        async def __aenter__(self):
+            task = asyncio.current_task()
+
+            def expire():
+                self._expired = True
+                task.cancel()
+
+            self._timer = asyncio.get_running_loop().call_later(self._delay, expire)
+            return self
+
+        async def __aexit__(self, exc_type, exc, tb):
+            self._timer.cancel()
+            if self._expired and exc_type is asyncio.CancelledError:
+                raise TimeoutError from exc
+            return False
 
 
 def response(status, body, close=False, extra=""):
@@ -75,7 +103,7 @@ async def read_request(reader, buf):
     """Reads the next request; returns ("request", ...), ("refused", response),
     ("timed out", midway) or ("closed",)."""
     try:
-        async with asyncio.timeout(REQUEST_TIMEOUT):
+        async with timeout(REQUEST_TIMEOUT):
             while (end := buf.find(b"\r\n\r\n")) < 0 and len(buf) < HEAD_LIMIT:
                 data = await reader.read(4096)
                 if not data:
@@ -145,7 +173,7 @@ async def handle(reader, writer):
         print(f"server: {client} {what} -> {status} {REASONS[status]}")
         writer.write(head + body)
         try:
-            async with asyncio.timeout(REQUEST_TIMEOUT):
+            async with timeout(REQUEST_TIMEOUT):
                 await writer.drain()
         except (TimeoutError, ConnectionError):
             break
@@ -163,7 +191,7 @@ async def close_gently(reader, writer):
     closing with unread bytes would send a reset that can destroy the last response."""
     try:
         writer.write_eof()
-        async with asyncio.timeout(LINGER):
+        async with timeout(LINGER):
             while await reader.read(4096):
                 pass
     except (TimeoutError, ConnectionError, OSError):
