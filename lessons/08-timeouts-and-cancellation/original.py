@@ -1,4 +1,5 @@
-"""Lesson 08 in asyncio: time limits, cancellation and a TaskGroup (Python 3.11+).
+# Needs Python 3.11: asyncio.timeout, asyncio.timeout_at, asyncio.TaskGroup and except*
+"""Lesson 08 in asyncio: time limits, cancellation and a TaskGroup.
 
 Run it with `python3 original.py`. Durations are read from the loop's clock (`loop.time()`),
 as the Rust lesson reads `aio::now()`. Booleans are printed in lower case, as Rust prints them,
