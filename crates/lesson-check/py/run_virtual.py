@@ -6,6 +6,8 @@ When no callback is ready and the loop would wait only for timers, the clock jum
 timer instead of sleeping, so `await asyncio.sleep(3600)` returns at once and `loop.time()`
 reads exactly one hour later. While sockets are registered, the loop first listens briefly
 (as aio does); real I/O still takes real time.
+
+It uses only public asyncio and selectors interfaces, and runs on Python 3.10 and newer.
 """
 
 import asyncio
