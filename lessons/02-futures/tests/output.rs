@@ -18,6 +18,10 @@ fn output_matches_the_asyncio_original() {
         .map(|line| format!("{line}\n"))
         .collect();
     if let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) {
-        assert_eq!(rust, python);
+        lesson_check::assert_same_as_twin(
+            "the lesson (but for its turn counts) and its original.py",
+            &rust,
+            &python,
+        );
     }
 }

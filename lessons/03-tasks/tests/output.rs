@@ -31,13 +31,26 @@ fn output_matches_the_asyncio_original_except_when_cleanup_runs() {
     let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) else {
         return;
     };
+    let titles = |sections: &[(String, Vec<String>)]| {
+        sections
+            .iter()
+            .map(|(title, _)| format!("{title}\n"))
+            .collect::<String>()
+    };
     let (rust, python) = (sections(&rust), sections(&python));
     assert_eq!(rust.len(), 5);
-    assert_eq!(rust.len(), python.len());
-    for ((title, rust_lines), (python_title, python_lines)) in rust.iter().zip(&python) {
-        assert_eq!(title, python_title);
+    lesson_check::assert_same_as_twin(
+        "the section titles of the lesson and its original.py",
+        &titles(&rust),
+        &titles(&python),
+    );
+    for ((title, rust_lines), (_, python_lines)) in rust.iter().zip(&python) {
         if !title.starts_with("--- 4.") {
-            assert_eq!(rust_lines, python_lines, "section {title}");
+            lesson_check::assert_same_as_twin(
+                &format!("section {title} of the lesson and its original.py"),
+                &rust_lines.join("\n"),
+                &python_lines.join("\n"),
+            );
             continue;
         }
         // Cancelling: the same lines, in another order. aio drops the task's future inside
@@ -53,8 +66,20 @@ fn output_matches_the_asyncio_original_except_when_cleanup_runs() {
         let mut sorted_python = python_lines.clone();
         sorted_rust.sort();
         sorted_python.sort();
-        assert_eq!(sorted_rust, sorted_python, "section {title}");
-        assert!(position(rust_lines, "cleanup:") < position(rust_lines, "cancel() returned"));
-        assert!(position(python_lines, "cleanup:") > position(python_lines, "cancel() returned"));
+        lesson_check::assert_same_as_twin(
+            &format!("section {title} of the lesson and its original.py, each sorted,"),
+            &sorted_rust.join("\n"),
+            &sorted_python.join("\n"),
+        );
+        assert!(
+            position(rust_lines, "cleanup:") < position(rust_lines, "cancel() returned"),
+            "{}",
+            lesson_check::CHANGED_A_LESSON
+        );
+        assert!(
+            position(python_lines, "cleanup:") > position(python_lines, "cancel() returned"),
+            "{}",
+            lesson_check::CHANGED_A_LESSON
+        );
     }
 }

@@ -54,20 +54,20 @@ fn an_asyncio_client_talks_to_the_lesson_server() {
 
 #[test]
 fn the_lesson_client_talks_to_an_asyncio_server() {
-    if lesson_check::python3(["--version"]).is_none() {
-        return;
-    }
-    let mut command = Command::new("python3");
-    command.args([
+    let Some(command) = lesson_check::python3_command([
         concat!(env!("CARGO_MANIFEST_DIR"), "/original.py"),
         "--serve",
         "0",
-    ]);
+    ]) else {
+        return;
+    };
     let server = lesson_check::Served::start(command);
-    let output = Command::new(env!("CARGO_BIN_EXE_lesson-04"))
-        .args(["--connect", &server.addr.to_string(), "one", "two three"])
-        .output()
-        .unwrap();
+    let output = lesson_check::run(Command::new(env!("CARGO_BIN_EXE_lesson-04")).args([
+        "--connect",
+        &server.addr.to_string(),
+        "one",
+        "two three",
+    ]));
     assert_eq!(
         lesson_check::stdout_of("the lesson's client", output),
         "sent \"one\\n\" got back \"one\\n\"\nsent \"two three\\n\" got back \"two three\\n\"\n"

@@ -41,5 +41,9 @@ fn output_differs_from_the_asyncio_original_only_where_cancellation_differs() {
     move_before(&mut expected, "cancel() returned", "close worker");
 
     let expected = expected.join("\n") + "\n";
-    assert_eq!(python, expected);
+    lesson_check::assert_same_as_twin(
+        "the lesson (moved where the runtimes cancel differently) and its original.py",
+        &expected,
+        &python,
+    );
 }

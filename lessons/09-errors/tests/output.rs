@@ -37,22 +37,33 @@ fn every_section_of_the_asyncio_original_matches_the_lesson() {
     let rust_sections = sections(&rust);
     let python_sections = sections(&python);
     // All but the section on try_gather dropping plain futures, which asyncio has no form of.
-    assert_eq!(python_sections.len(), rust_sections.len() - 1);
+    assert_eq!(
+        python_sections.len(),
+        rust_sections.len() - 1,
+        "{}",
+        lesson_check::CHANGED_A_LESSON
+    );
     for (title, body) in python_sections {
         let (_, rust_body) = rust_sections
             .iter()
             .find(|(t, _)| *t == title)
-            .unwrap_or_else(|| panic!("the lesson has no section {title}"));
-        assert_eq!(&body, rust_body, "section {title}");
+            .unwrap_or_else(|| {
+                panic!(
+                    "the lesson has no section {title}.\n{}",
+                    lesson_check::CHANGED_A_LESSON
+                )
+            });
+        lesson_check::assert_same_as_twin(
+            &format!("section {title} of the lesson and its original.py"),
+            rust_body,
+            &body,
+        );
     }
 }
 
 #[test]
 fn a_panic_nobody_awaits_is_reported_on_stderr_and_an_err_is_not() {
-    let output = Command::new(EXE)
-        .env("AIO_CLOCK", "virtual")
-        .output()
-        .unwrap();
+    let output = lesson_check::run(Command::new(EXE).env("AIO_CLOCK", "virtual"));
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
     let reports: Vec<&str> = stderr
@@ -96,20 +107,20 @@ fn rustc_warns_about_a_forgotten_await_with_the_text_the_book_shows() {
     let out_dir = std::env::temp_dir().join(format!("lesson-09-snippet-{}", std::process::id()));
     std::fs::create_dir_all(&out_dir).unwrap();
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let output = Command::new(rustc)
-        .current_dir(snippets())
-        .args([
-            "--edition",
-            "2021",
-            "--crate-type",
-            "lib",
-            "--emit=metadata",
-        ])
-        .args(["--color", "never", "--out-dir"])
-        .arg(&out_dir)
-        .arg("forgot_await.rs")
-        .output()
-        .expect("rustc runs");
+    let output = lesson_check::run(
+        Command::new(rustc)
+            .current_dir(snippets())
+            .args([
+                "--edition",
+                "2021",
+                "--crate-type",
+                "lib",
+                "--emit=metadata",
+            ])
+            .args(["--color", "never", "--out-dir"])
+            .arg(&out_dir)
+            .arg("forgot_await.rs"),
+    );
     let _ = std::fs::remove_dir_all(&out_dir);
     assert!(output.status.success(), "it is a warning, not an error");
     let warning = String::from_utf8(output.stderr).unwrap();

@@ -22,6 +22,10 @@ fn output_matches_python_but_for_the_gil() {
             "one job at a time (the GIL)",
             "in parallel on the free cores",
         );
-        assert_eq!(rust, python);
+        lesson_check::assert_same_as_twin(
+            "the lesson and its original.py (but for the GIL)",
+            &rust,
+            &python,
+        );
     }
 }

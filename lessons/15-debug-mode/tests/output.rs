@@ -5,11 +5,11 @@ use std::process::Command;
 
 /// Runs the lesson in virtual time and returns (stdout, stderr).
 fn run() -> (String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_lesson-15"))
-        .env("AIO_CLOCK", "virtual")
-        .env_remove("AIO_DEBUG")
-        .output()
-        .expect("the lesson starts");
+    let output = lesson_check::run(
+        Command::new(env!("CARGO_BIN_EXE_lesson-15"))
+            .env("AIO_CLOCK", "virtual")
+            .env_remove("AIO_DEBUG"),
+    );
     let stdout = String::from_utf8(output.stdout).unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
@@ -74,6 +74,10 @@ fn debug_mode_names_the_loader_once_and_not_the_fix() {
 fn stdout_matches_the_asyncio_original() {
     let (rust, _) = run();
     if let Some(python) = lesson_check::run_original(env!("CARGO_MANIFEST_DIR")) {
-        assert_eq!(rust, python);
+        lesson_check::assert_same_as_twin(
+            "the lesson's stdout and its original.py",
+            &rust,
+            &python,
+        );
     }
 }

@@ -36,5 +36,9 @@ fn the_generator_loop_prints_what_steps_2_and_3_print() {
         return;
     };
     let python = lesson_check::stdout_of(script, output);
-    assert_eq!(python.lines().collect::<Vec<_>>(), expected);
+    lesson_check::assert_same_as_twin(
+        "steps 2 and 3 of the lesson and generators.py",
+        &(expected.join("\n") + "\n"),
+        &python,
+    );
 }
