@@ -27,7 +27,7 @@ fn stderr_of_child(child: &str, debug: Option<&str>) -> String {
         Some(value) => command.env("AIO_DEBUG", value),
         None => command.env_remove("AIO_DEBUG"),
     };
-    let output = command.output().expect("could not run the child test");
+    let output = lesson_check::run(&mut command);
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
         output.status.success(),

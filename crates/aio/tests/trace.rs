@@ -247,7 +247,7 @@ fn stderr_of_child(value: Option<&str>) -> String {
         Some(value) => command.env("AIO_TRACE", value),
         None => command.env_remove("AIO_TRACE"),
     };
-    let output = command.output().expect("could not run the child test");
+    let output = lesson_check::run(&mut command);
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(output.status.success(), "the child failed:\n{stderr}");
     assert!(
