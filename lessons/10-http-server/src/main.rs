@@ -170,9 +170,12 @@ async fn close_gently(reader: &mut StreamReader, writer: &StreamWriter) {
     };
     let _ = aio::timeout(LINGER, discard_until_eof).await;
     writer.close();
-    // Closing sends what is still buffered first: a client that reads nothing would make
-    // that wait forever.
-    let _ = aio::timeout(LINGER, writer.wait_closed()).await;
+    // Closing sends what is still buffered first, and a client that reads nothing would
+    // make that wait forever: the socket stays open for as long as there is something to
+    // send. So give the last bytes `LINGER` to leave, then abort: drop them and close now.
+    if aio::timeout(LINGER, writer.wait_closed()).await.is_err() {
+        writer.abort();
+    }
 }
 // ANCHOR_END: close_gently
 

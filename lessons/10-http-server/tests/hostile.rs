@@ -1,0 +1,122 @@
+//! `--serve` against clients that do not play nice: a client that never reads cannot keep its
+//! connection past the lesson's limits.
+//!
+//! Whether the server still holds a connection is read from `/proc/PID/fd` (Linux), the files
+//! and sockets it has open. The server runs in real time: in virtual time its clock would jump
+//! whenever it waits a moment for the test's client, and a busy machine decides when that is.
+
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use lesson_check::Served;
+
+/// The lesson's limits, as `src/main.rs` states them: a response may wait `REQUEST_TIMEOUT`
+/// for the client to read it; then closing lingers at most `LINGER` for the client's end of
+/// file, and at most `LINGER` again for the last bytes to leave.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+const LINGER: Duration = Duration::from_secs(2);
+
+/// What the server may take beyond its limits: answering the client's requests until the
+/// kernel's buffers are full takes about a second on a 2-core machine that compiles at the
+/// same time. Ten seconds is a margin of ten.
+const MARGIN: Duration = Duration::from_secs(10);
+
+/// The lesson in `--serve` mode on a free port (killed when dropped), and its process id.
+fn serve(test: &str) -> (Served, u32) {
+    // Served does not say which process it started: a variable only this server has finds it.
+    let tag = format!("{}:{test}", std::process::id());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-10"));
+    command.args(["--serve", "--port", "0"]).env(TAG, &tag);
+    let served = Served::start(command);
+    let pid = pid_tagged(&tag);
+    (served, pid)
+}
+
+/// The environment variable that tells the tests' servers apart.
+const TAG: &str = "LESSON_10_HOSTILE_TEST";
+
+/// The process whose environment has `TAG=tag`.
+fn pid_tagged(tag: &str) -> u32 {
+    let wanted = format!("{TAG}={tag}");
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|name| name.parse().ok())
+        else {
+            continue;
+        };
+        // Other users' processes are not readable: skip them.
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ
+            .split(|&b| b == 0)
+            .any(|var| var == wanted.as_bytes())
+        {
+            return pid;
+        }
+    }
+    panic!("no process has {wanted}");
+}
+
+/// How many file descriptors the process has open.
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .expect("the server's /proc/PID/fd")
+        .count()
+}
+
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "reads /proc")]
+fn a_client_that_never_reads_is_let_go_within_the_limits() {
+    let (mut served, pid) = serve("never-reads");
+    let log = served.take_lines();
+    let idle = open_fds(pid);
+    let limits = REQUEST_TIMEOUT + 2 * LINGER;
+    // 60,000 pipelined requests (1.7 MB) ask for 6 MB of answers: more than the kernel
+    // buffers on both sides hold (a sender's buffer grows to 4 MB at most on Linux, by
+    // default), so the rest waits in the server's write buffer, for a client that reads
+    // nothing. While it waits, the server reads no more requests, and the client's writes
+    // wait too, until the server gives up on the answers and reads again to close gently.
+    let requests = "GET / HTTP/1.1\r\nHost: t\r\n\r\n".repeat(1000);
+    let start = Instant::now();
+    let mut client = TcpStream::connect(served.addr).unwrap();
+    client.set_write_timeout(Some(limits + MARGIN)).unwrap();
+    for _ in 0..60 {
+        match client.write_all(requests.as_bytes()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                panic!("the server took no request for {:?}", limits + MARGIN)
+            }
+            // The server let go while the client was still sending.
+            Err(_) => break,
+        }
+    }
+    while open_fds(pid) > idle {
+        assert!(
+            start.elapsed() < limits + MARGIN,
+            "the server still holds the connection of a client that reads nothing, {:?} \
+             after it connected (the lesson's limits come to {limits:?})",
+            start.elapsed()
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+    let released = start.elapsed();
+    // The server logs one line per answer: it answered until its write buffer was full.
+    drop(served);
+    let answered = log
+        .map_while(Result::ok)
+        .filter(|line| line.contains("-> 200 OK"))
+        .count();
+    assert!(answered > 0, "the server answered nothing");
+    let _ = writeln!(
+        io::stderr(),
+        "lesson-10: a client that reads nothing was let go {released:.1?} after it connected \
+         (limits: {limits:?}); the server had answered {answered} of its requests"
+    );
+    drop(client);
+}
