@@ -107,6 +107,11 @@ type StatusLine = (Version, u16, String);
 
 /// Splits `HTTP/1.x SP 3DIGIT SP reason` (the space and reason may be missing).
 fn parse_status_line(line: &[u8]) -> Result<StatusLine, Error> {
+    // Refused before anything else, as the scanner refuses it in a line still arriving: the
+    // answer must not depend on whether the line came in one read or in several.
+    if line.iter().any(|&b| is_ctl(b) && b != b'\t') {
+        return Err(Error::Malformed("control character in status line"));
+    }
     let bad = Error::Malformed("status line is not `HTTP/1.1 200 OK`");
     let Some(space) = line.iter().position(|&b| b == b' ') else {
         return Err(bad);
@@ -120,9 +125,6 @@ fn parse_status_line(line: &[u8]) -> Result<StatusLine, Error> {
     };
     if !code.iter().all(u8::is_ascii_digit) || code[0] == b'0' {
         return Err(bad);
-    }
-    if reason.iter().any(|&b| is_ctl(b) && b != b'\t') {
-        return Err(Error::Malformed("control character in reason phrase"));
     }
     let status = code.iter().fold(0, |n, d| n * 10 + u16::from(d - b'0'));
     Ok((

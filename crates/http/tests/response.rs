@@ -126,3 +126,28 @@ fn status_lines() {
         Err(Error::UnsupportedTransferEncoding)
     );
 }
+
+/// Found by fuzzing (`fuzz/fuzz_targets/http_head.rs`): a status line with both another
+/// version and a control byte was refused as malformed (400) when it arrived in two reads,
+/// because the control byte is refused before its line ends, and as another version (505)
+/// when it arrived in one. The answer must not depend on how the bytes arrive.
+#[test]
+fn a_control_byte_in_the_status_line_is_malformed_however_the_line_arrives() {
+    for line in [
+        &b"HTTP/0.0 304 Not Modi\0fied\r\n\r\n"[..],
+        b"HTTP/9.1 \x00 200 OK\r\n\r\n",
+        b"HTTP/2.0 200 O\x1bK\r\n\r\n",
+    ] {
+        let nul = line.iter().position(|&b| b < 0x20).unwrap();
+        let in_one_read = parse_response(line, 8192);
+        assert!(
+            matches!(in_one_read, Err(Error::Malformed(_))),
+            "{in_one_read:?}"
+        );
+        let mut parser = http_lite::ResponseParser::new(8192);
+        assert_eq!(
+            parser.parse(&line[..=nul]).map_err(|e| e.status()),
+            Err(400)
+        );
+    }
+}
