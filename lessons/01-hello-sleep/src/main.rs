@@ -23,8 +23,9 @@ async fn say_after(delay: Duration, what: &str) {
 // ANCHOR_END: say_after
 // ANCHOR: main
 fn main() {
-    USAGE.parse().finish(); // `--help` says what the lesson does; no other options
-                            // `aio::run` is `asyncio.run`: it makes the event loop and runs the future to completion.
+    USAGE.parse().finish(); // `--help` says what the lesson does; there are no options.
+
+    // `aio::run` is `asyncio.run`: it makes the event loop and runs the future to completion.
     aio::run(hello());
 
     aio::run(async {
