@@ -6,7 +6,9 @@
 //! * the reader keeps a buffer, so that `readline` and `readexactly` can return exactly what
 //!   was asked and keep the rest for the next call. The buffer is bounded by a *limit*
 //!   (64 KiB by default, as in asyncio): a line longer than that is an error, never an
-//!   ever-growing buffer.
+//!   ever-growing buffer. It holds only bytes not yet returned: reads land in the loop's one
+//!   read buffer, and a reader with nothing left to return holds no memory, however many
+//!   quiet connections a server keeps.
 //! * the writer's `write` never waits; `drain().await` is where a writer waits while the peer
 //!   is slower than it (backpressure), see `write_buffer`.
 //!
@@ -34,6 +36,7 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 use std::task::Poll;
 
@@ -46,8 +49,78 @@ use crate::write_buffer::WriteBuffer;
 /// accepts.
 pub const DEFAULT_LIMIT: usize = 64 * 1024;
 
-/// How many bytes one read from the socket asks for.
-const CHUNK: usize = 16 * 1024;
+/// How many bytes one read from the socket asks for, for a stream. The reader keeps what it
+/// has not returned yet, so this is also how far past its limit a line can go before the
+/// reader notices.
+const STREAM_READ: usize = 16 * 1024;
+
+/// The size of the loop's read buffer: the most one read brings, and so the most a protocol's
+/// `data_received` is given at once (asyncio reads up to 256 KiB).
+pub(crate) const LOOP_BUFFER_SIZE: usize = 64 * 1024;
+
+// ANCHOR: loop_buffer
+thread_local! {
+    /// The loop's read buffer, while no read has it (a loop runs on one thread).
+    static LOOP_BUFFER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// The loop's read buffer, lent to one read and given back when dropped.
+///
+/// Every connection reads into it when its socket is readable, then keeps only the bytes that
+/// came (a stream) or hands them to `data_received` (a protocol). A connection waiting for
+/// data holds no read buffer of its own: a thousand quiet connections cost a thousand small
+/// structs, not a thousand buffers.
+pub(crate) struct LoopBuffer(Vec<u8>);
+
+impl LoopBuffer {
+    /// Borrows the loop's buffer; allocates it on the first read (or if it is lent already).
+    pub(crate) fn lend() -> LoopBuffer {
+        let buf = LOOP_BUFFER.take();
+        LoopBuffer(if buf.is_empty() {
+            vec![0; LOOP_BUFFER_SIZE]
+        } else {
+            buf
+        })
+    }
+}
+
+impl Drop for LoopBuffer {
+    fn drop(&mut self) {
+        let buf = std::mem::take(&mut self.0);
+        // While the thread exits the slot may be gone: then the buffer just goes too.
+        let _ = LOOP_BUFFER.try_with(|slot| slot.set(buf));
+    }
+}
+// ANCHOR_END: loop_buffer
+
+impl Deref for LoopBuffer {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl DerefMut for LoopBuffer {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        &mut self.0
+    }
+}
+
+impl fmt::Debug for LoopBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("LoopBuffer").field(&self.0.len()).finish()
+    }
+}
+
+/// Forgets the task waiting to read a stream when dropped: a read's future, cancelled or not,
+/// must not leave its waker in the reactor.
+pub(crate) struct ClearReader<'a>(pub(crate) &'a TcpStream);
+
+impl Drop for ClearReader<'_> {
+    fn drop(&mut self) {
+        self.0.clear_reader();
+    }
+}
 
 // ANCHOR: errors
 /// The end of file came before `readexactly` or `readuntil` had what they asked for
@@ -137,15 +210,13 @@ pub struct StreamReader {
     /// The connection, shared with the writer.
     stream: Rc<TcpStream>,
     /// Bytes received, oldest first; the first `consumed` of them were already returned.
+    /// Once all are returned it is replaced by an empty vector, which holds no memory: an idle
+    /// reader costs nothing here.
     buf: Vec<u8>,
     /// How many bytes at the front of `buf` were returned already. They are dropped all at
     /// once before the next read from the socket: dropping each line as it is returned would
     /// move everything behind it, for every line.
     consumed: usize,
-    /// Where one read from the socket lands before it joins `buf`. Reading straight into a
-    /// zero-filled tail of `buf` would save that copy, but a read cancelled while it waits
-    /// (a timeout, a cancelled task) would then leave the zeros behind as if they were data.
-    scratch: Vec<u8>,
     /// The peer has sent its end of file (a read returned 0).
     eof: bool,
     /// The most a line (or a `readuntil`) may buffer.
@@ -168,7 +239,6 @@ impl StreamReader {
             stream,
             buf: Vec::new(),
             consumed: 0,
-            scratch: Vec::new(),
             eof: false,
             limit: DEFAULT_LIMIT,
         }
@@ -184,6 +254,13 @@ impl StreamReader {
         self.eof && self.unread().is_empty()
     }
 
+    /// How many bytes of memory the reader's buffer holds: its capacity, unread bytes and
+    /// room alike. 0 once every byte received has been returned, so a connection that waits
+    /// for its next message holds no read buffer.
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// The bytes received and not yet returned.
     fn unread(&self) -> &[u8] {
         &self.buf[self.consumed..]
@@ -191,9 +268,22 @@ impl StreamReader {
 
     /// Returns the first `n` unread bytes (`n` must not be more than there are).
     fn take(&mut self, n: usize) -> Vec<u8> {
+        if self.consumed == 0 && n == self.buf.len() {
+            // All of it: hand the buffer itself over, without a copy.
+            return std::mem::take(&mut self.buf);
+        }
         let bytes = self.unread()[..n].to_vec();
-        self.consumed += n;
+        self.consume(n);
         bytes
+    }
+
+    /// Counts `n` more bytes as returned; once none is left, gives the buffer's memory back.
+    fn consume(&mut self, n: usize) {
+        self.consumed += n;
+        if self.consumed == self.buf.len() {
+            self.buf = Vec::new();
+            self.consumed = 0;
+        }
     }
 
     /// Returns every unread byte.
@@ -232,10 +322,10 @@ impl StreamReader {
                 }
                 if LimitOverrunError::from_io(&e).is_some() {
                     // Like asyncio: drop the long line (up to its newline, if it came).
-                    self.consumed += match find(self.unread(), b"\n") {
+                    self.consume(match find(self.unread(), b"\n") {
                         Some(end) => end + 1,
                         None => self.unread().len(),
-                    };
+                    });
                 }
                 Err(e)
             }
@@ -317,21 +407,31 @@ impl StreamReader {
         Ok(self.take_rest())
     }
 
+    // ANCHOR: fill
     /// One read from the socket into the buffer; sets `eof` on end of file.
+    ///
+    /// The read lands in the loop's buffer, lent only while the socket is read, and just the
+    /// bytes that came are copied into the reader's: a reader that waits holds nothing. (Copied
+    /// rather than read in place also means that a read cancelled while it waits, by a timeout
+    /// or a cancelled task, leaves nothing behind that could pass for data.)
     async fn fill(&mut self) -> io::Result<()> {
-        // Drop what was returned already, moving only the unread rest to the front.
-        self.buf.drain(..self.consumed);
-        self.consumed = 0;
-        if self.scratch.is_empty() {
-            self.scratch = vec![0; CHUNK];
-        }
-        let n = self.stream.read(&mut self.scratch).await?;
-        if n == 0 {
-            self.eof = true;
-        }
-        self.buf.extend_from_slice(&self.scratch[..n]);
-        Ok(())
+        let stream = self.stream.clone();
+        let _clear = ClearReader(&stream); // Cancelled while waiting: forget the task.
+        std::future::poll_fn(|cx| {
+            let mut data = LoopBuffer::lend();
+            let n = std::task::ready!(stream.poll_read(cx, &mut data[..STREAM_READ]))?;
+            if n == 0 {
+                self.eof = true;
+            }
+            // Drop what was returned already, moving only the unread rest to the front.
+            self.buf.drain(..self.consumed);
+            self.consumed = 0;
+            self.buf.extend_from_slice(&data[..n]);
+            Poll::Ready(Ok(()))
+        })
+        .await
     }
+    // ANCHOR_END: fill
 }
 
 /// Where `needle` first occurs in `haystack`.
