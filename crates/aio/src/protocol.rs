@@ -28,11 +28,8 @@ use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use crate::net::{TcpListener, TcpStream};
-use crate::streams::Server;
+use crate::streams::{ClearReader, LoopBuffer, Server};
 use crate::write_buffer::WriteBuffer;
-
-/// How many bytes one read from the socket asks for (asyncio reads up to 256 KiB).
-const CHUNK: usize = 64 * 1024;
 
 // ANCHOR: protocol
 /// The callbacks of one connection (asyncio's `asyncio.Protocol`). Every method has a default
@@ -44,7 +41,8 @@ pub trait Protocol: 'static {
     }
 
     /// Some bytes arrived. They are a piece of the stream, not a message: a message may come
-    /// in several pieces, or several messages in one.
+    /// in several pieces, or several messages in one. They are lent for the call (they sit in
+    /// the loop's read buffer, which the next read reuses): copy what you keep.
     fn data_received(&mut self, data: &[u8]) {
         let _ = data;
     }
@@ -198,8 +196,8 @@ impl Transport {
 
 /// What the connection's task handles next.
 enum Next {
-    /// This many bytes were read into the task's buffer: for `data_received`.
-    Data(usize),
+    /// This many bytes were read into the loop's buffer, lent until `data_received` returns.
+    Data(LoopBuffer, usize),
     /// The peer sent its end of file: for `eof_received`.
     Eof,
     /// The transport is closed and flushed: time for `connection_lost(None)`.
@@ -224,7 +222,6 @@ async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
     });
     let _clear = ClearReader(&stream);
     let buffer = &shared.buffer;
-    let mut data = vec![0; CHUNK];
     let mut eof = false;
     let mut writing_paused = false;
     let mut error = None;
@@ -251,17 +248,20 @@ async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
                 shared.paused_reader.set(Some(cx.waker().clone()));
                 return Poll::Pending;
             }
-            // Otherwise the reactor wakes it when the socket is readable.
+            // Otherwise read, into the loop's buffer: a connection that waits holds none. If
+            // nothing is there, the reactor wakes the task when the socket is readable.
+            let mut data = LoopBuffer::lend();
             match stream.poll_read(cx, &mut data) {
                 Poll::Ready(Ok(0)) => Poll::Ready(Next::Eof),
-                Poll::Ready(Ok(n)) => Poll::Ready(Next::Data(n)),
+                Poll::Ready(Ok(n)) => Poll::Ready(Next::Data(data, n)),
                 Poll::Ready(Err(e)) => Poll::Ready(Next::Failed(e)),
                 Poll::Pending => Poll::Pending,
             }
         })
         .await;
         match next {
-            Next::Data(n) => protocol.data_received(&data[..n]),
+            // The buffer goes back to the loop when `data` is dropped, after the call.
+            Next::Data(data, n) => protocol.data_received(&data[..n]),
             Next::Eof => {
                 eof = true;
                 // asyncio: a protocol that does not ask to stay open is closed.
@@ -289,15 +289,6 @@ async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
     protocol.connection_lost(error);
 }
 // ANCHOR_END: drive
-
-/// Forgets the task waiting to read when the connection's task ends, cancelled or not.
-struct ClearReader<'a>(&'a TcpStream);
-
-impl Drop for ClearReader<'_> {
-    fn drop(&mut self) {
-        self.0.clear_reader();
-    }
-}
 
 // ANCHOR: create_server
 /// Listens on `addr`; for each connection, makes a protocol with `factory` and drives it in a
