@@ -15,6 +15,10 @@
 //!                                                   (it waits for writability, sends, repeats;
 //!                                                    then performs a requested EOF or close)
 //! ```
+//!
+//! The buffer holds memory only while it holds bytes: once the flusher has sent the last of
+//! them, its memory is given back, so a connection that once had a burst to send does not keep
+//! the burst's room for the rest of its life.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -35,7 +39,8 @@ pub(crate) struct WriteBuffer {
     /// The connection (shared with the reading side).
     pub(crate) stream: Rc<TcpStream>,
     /// Bytes accepted by `write` and not yet taken by the kernel, oldest first. A ring
-    /// buffer: what the kernel took is dropped from the front without moving the rest.
+    /// buffer: what the kernel took is dropped from the front without moving the rest. Empty,
+    /// it holds no memory (see `release`).
     buf: RefCell<VecDeque<u8>>,
     /// A flusher task is running (it owns sending while `buf` is not empty).
     flushing: Cell<bool>,
@@ -169,7 +174,7 @@ impl WriteBuffer {
     /// Drops what is buffered and shuts the connection now (asyncio's `transport.abort()`).
     pub(crate) fn abort(&self) {
         self.closing.set(true);
-        self.buf.borrow_mut().clear();
+        self.release();
         self.paused.set(false);
         let _ = self.stream.shutdown(Shutdown::Both);
         self.closed.set(true);
@@ -248,6 +253,9 @@ impl WriteBuffer {
             match poll {
                 Poll::Ready(Ok(n)) => {
                     self.buf.borrow_mut().drain(..n);
+                    if self.len() == 0 {
+                        self.release(); // All sent: keep no memory for the next burst.
+                    }
                     self.update_paused();
                 }
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
@@ -270,12 +278,17 @@ impl WriteBuffer {
     /// Writing failed (the peer reset the connection, ...): drop the buffer, remember why.
     fn fail(&self, e: io::Error) {
         *self.error.borrow_mut() = Some((e.kind(), e.to_string()));
-        self.buf.borrow_mut().clear();
+        self.release();
         self.paused.set(false);
         if self.closing.get() {
             self.closed.set(true);
         }
         self.waiters.wake_all();
+    }
+
+    /// Drops what is buffered and gives its memory back (`clear` would keep the capacity).
+    fn release(&self) {
+        *self.buf.borrow_mut() = VecDeque::new();
     }
 
     fn update_paused(&self) {
