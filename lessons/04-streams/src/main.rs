@@ -9,9 +9,10 @@
 //!   `ADDR` and prints the answers.
 
 use std::cell::Cell;
-use std::io;
+use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aio::{StreamReader, StreamWriter};
@@ -135,21 +136,51 @@ async fn demo() {
 }
 // ANCHOR_END: demo
 
+// ANCHOR: say
+/// `println!` for the server's log, which can never take a connection down.
+///
+/// `println!` panics when stdout is gone: after `--serve | head -1` the pipe is closed, and
+/// the next write fails (EPIPE). In a connection's task, that panic would end the connection.
+/// The log is for whoever watches the server; the clients must not pay for it. So when stdout
+/// is gone the server keeps serving and stops logging, and says so once on stderr.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        log_line(format_args!($($arg)*))
+    };
+}
+
+/// What `say!` does: writes one line on stdout, or nothing once stdout is gone.
+fn log_line(line: std::fmt::Arguments) {
+    static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(e) = writeln!(io::stdout().lock(), "{line}") {
+        STDOUT_GONE.store(true, Ordering::Relaxed);
+        let name = env!("CARGO_PKG_NAME");
+        let _ = writeln!(
+            io::stderr(),
+            "{name}: stdout is gone ({e}); serving on, without a log"
+        );
+    }
+}
+// ANCHOR_END: say
+
 // ANCHOR: serve
 /// `--serve`: an echo server that stays up, for `nc` (or the asyncio client) to talk to.
 async fn serve(addr: &str) {
     let server = aio::start_server(addr, |reader, writer| async move {
         let peer = writer.peer_addr().map_or("?".into(), |a| a.to_string());
-        println!("{peer} connected");
+        say!("{peer} connected");
         handle_echo(reader, writer).await;
-        println!("{peer} closed");
+        say!("{peer} closed");
     })
     .await
     .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
     let addr = server.local_addr();
-    println!("Serving on {addr}");
-    println!("Talk to it with: nc {} {}", addr.ip(), addr.port());
-    println!("(type lines, Ctrl-D ends your side, Ctrl-C stops the server)");
+    say!("Serving on {addr}");
+    say!("Talk to it with: nc {} {}", addr.ip(), addr.port());
+    say!("(type lines, Ctrl-D ends your side, Ctrl-C stops the server)");
     server.serve_forever().await;
 }
 // ANCHOR_END: serve

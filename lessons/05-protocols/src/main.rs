@@ -5,9 +5,10 @@
 //! `cargo run -p lesson-05 -- --serve [ADDR]` keeps the echo protocol up for `nc`.
 
 use std::cell::RefCell;
-use std::io;
+use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aio::{Protocol, Transport};
@@ -261,6 +262,32 @@ async fn flow_control() {
 
 // ANCHOR_END: parts
 
+/// `println!` for the server's log, which can never take a connection down: when stdout is
+/// gone (`--serve | head -1` closes the pipe, and writing fails with EPIPE, which makes
+/// `println!` panic), the server keeps serving and stops logging, and says so once on stderr.
+/// Lesson 04's chapter shows it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        log_line(format_args!($($arg)*))
+    };
+}
+
+/// What `say!` does: writes one line on stdout, or nothing once stdout is gone.
+fn log_line(line: std::fmt::Arguments) {
+    static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(e) = writeln!(io::stdout().lock(), "{line}") {
+        STDOUT_GONE.store(true, Ordering::Relaxed);
+        let name = env!("CARGO_PKG_NAME");
+        let _ = writeln!(
+            io::stderr(),
+            "{name}: stdout is gone ({e}); serving on, without a log"
+        );
+    }
+}
+
 /// `--serve`: the echo protocol, kept up for `nc`, with no log.
 async fn serve(addr: &str) {
     let server = aio::create_server(addr, || EchoProtocol {
@@ -270,8 +297,8 @@ async fn serve(addr: &str) {
     .await
     .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
     let addr = server.local_addr();
-    println!("Serving on {addr}");
-    println!("Talk to it with: nc {} {}", addr.ip(), addr.port());
+    say!("Serving on {addr}");
+    say!("Talk to it with: nc {} {}", addr.ip(), addr.port());
     server.serve_forever().await;
 }
 

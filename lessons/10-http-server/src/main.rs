@@ -8,6 +8,8 @@
 //! it (`src/script.rs`); `cargo run -p lesson-10 -- --serve [--port N]` keeps it running for
 //! curl and a browser.
 
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aio::{StreamReader, StreamWriter};
@@ -108,6 +110,32 @@ fn respond(request: &Request, client: &str) -> Response {
 }
 // ANCHOR_END: respond
 
+/// `println!` for the server's log, which can never take a connection down: when stdout is
+/// gone (`--serve | head -1` closes the pipe, and writing fails with EPIPE, which makes
+/// `println!` panic and end the connection's task), the server keeps serving and stops
+/// logging, and says so once on stderr. Lesson 04's chapter shows it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        log_line(format_args!($($arg)*))
+    };
+}
+
+/// What `say!` does: writes one line on stdout, or nothing once stdout is gone.
+fn log_line(line: std::fmt::Arguments) {
+    static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(e) = writeln!(io::stdout().lock(), "{line}") {
+        STDOUT_GONE.store(true, Ordering::Relaxed);
+        let name = env!("CARGO_PKG_NAME");
+        let _ = writeln!(
+            io::stderr(),
+            "{name}: stdout is gone ({e}); serving on, without a log"
+        );
+    }
+}
+
 // ANCHOR: handle
 /// Serves one connection: requests in a loop while the client keeps it alive.
 async fn handle(mut reader: StreamReader, writer: StreamWriter) {
@@ -135,7 +163,7 @@ async fn handle(mut reader: StreamReader, writer: StreamWriter) {
             Incoming::TimedOut { midway: false } | Incoming::Closed => break,
         };
         let status = response.status();
-        println!(
+        say!(
             "server: {client} {what} -> {status} {}",
             http_lite::reason(status)
         );
@@ -185,8 +213,8 @@ async fn serve(port: u16) -> std::io::Result<()> {
     let server = aio::start_server(("127.0.0.1", port), handle).await?;
     let addr = server.local_addr();
     // The first line is for programs (the tests read the port from it); the rest for people.
-    println!("listening on {addr}");
-    println!("open http://{addr}/ in a browser, or try: curl -v http://{addr}/");
+    say!("listening on {addr}");
+    say!("open http://{addr}/ in a browser, or try: curl -v http://{addr}/");
     server.serve_forever().await;
     Ok(())
 }

@@ -11,9 +11,10 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Write};
 use std::net::ToSocketAddrs;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use aio::{StreamReader, StreamWriter};
 
@@ -159,6 +160,32 @@ async fn start_chat(addr: impl ToSocketAddrs) -> io::Result<aio::Server> {
 }
 // ANCHOR_END: server
 
+/// `println!` for the server's log, which can never take a connection down: when stdout is
+/// gone (`--serve | head -1` closes the pipe, and writing fails with EPIPE, which makes
+/// `println!` panic), the server keeps serving and stops logging, and says so once on stderr.
+/// Lesson 04's chapter shows it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        log_line(format_args!($($arg)*))
+    };
+}
+
+/// What `say!` does: writes one line on stdout, or nothing once stdout is gone.
+fn log_line(line: std::fmt::Arguments) {
+    static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(e) = writeln!(io::stdout().lock(), "{line}") {
+        STDOUT_GONE.store(true, Ordering::Relaxed);
+        let name = env!("CARGO_PKG_NAME");
+        let _ = writeln!(
+            io::stderr(),
+            "{name}: stdout is gone ({e}); serving on, without a log"
+        );
+    }
+}
+
 /// Without arguments: the scripted demo (`src/script.rs`). `--serve [--port N]`: the server
 /// alone, for `nc`.
 fn main() -> io::Result<()> {
@@ -174,8 +201,8 @@ fn main() -> io::Result<()> {
         let server = start_chat(("127.0.0.1", port)).await?;
         let addr = server.local_addr();
         // The first line is for programs (the tests read the port from it).
-        println!("listening on {addr}");
-        println!("join with: nc {} {}", addr.ip(), addr.port());
+        say!("listening on {addr}");
+        say!("join with: nc {} {}", addr.ip(), addr.port());
         server.serve_forever().await;
         Ok(())
     })
