@@ -3,18 +3,21 @@
 //! Everyone connected gets every line anyone says. What waits to be sent to a client (its
 //! writer's buffer, which the loop empties in the background) may grow to `OUTBOX_LIMIT`
 //! bytes; a client that stops reading passes that bound and is disconnected, so it never
-//! stalls the others or grows the server's memory.
+//! stalls the others or grows the server's memory. A client that says nothing for `IDLE` is
+//! told and disconnected, so a connection nobody uses is not held forever.
 //!
 //! `cargo run -p lesson-16` runs scripted clients (`src/script.rs`) against the server;
-//! `cargo run -p lesson-16 -- --serve [--port N]` keeps it running: join with
+//! `cargo run -p lesson-16 -- --serve [--port N] [--idle SECS]` keeps it running: join with
 //! `nc 127.0.0.1 7000`.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::net::ToSocketAddrs;
+use std::num::NonZeroU64;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use aio::{StreamReader, StreamWriter};
 
@@ -27,6 +30,14 @@ mod script;
 const OUTBOX_LIMIT: usize = 1024 * 1024;
 /// The longest line a client may send, in bytes.
 const MAX_LINE: usize = 4096;
+/// How long a client may say nothing before it is told and disconnected (`--idle SECS`
+/// changes it). Five minutes is long for a pause in a chat, and short for a terminal left
+/// open: without a limit, a connection that never sends would be held for as long as the
+/// server runs.
+const IDLE: Duration = Duration::from_secs(5 * 60);
+/// When a client leaves, how long what is still in its outbox has to leave before the server
+/// drops it and closes: a client that does not read cannot keep its connection either.
+const LINGER: Duration = Duration::from_secs(2);
 // ANCHOR_END: limits
 
 // ANCHOR: room
@@ -76,15 +87,23 @@ fn broadcast(room: &SharedRoom, text: &str, except: Option<u64>) {
 // ANCHOR_END: room
 
 // ANCHOR: client
-/// One connection, from "what is your name?" to leaving.
-async fn client_connected(room: SharedRoom, mut reader: StreamReader, writer: StreamWriter) {
+/// One connection, from "what is your name?" to leaving. A client that says nothing for
+/// `idle`, before or after joining, is told and disconnected.
+async fn client_connected(
+    room: SharedRoom,
+    idle: Duration,
+    mut reader: StreamReader,
+    writer: StreamWriter,
+) {
     reader.set_limit(MAX_LINE);
 
     // 1. A name that is valid and not taken.
     writer.write(b"Welcome! What is your name?\n");
     let name = loop {
-        let Some(name) = next_line(&mut reader).await else {
-            return; // Left before joining.
+        let name = match hear(&mut reader, idle).await {
+            Heard::Line(name) => name,
+            Heard::Gone => return, // Left before joining.
+            Heard::Silent => return goodbye(writer, idle).await,
         };
         let valid = (1..=16).contains(&name.len())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -94,8 +113,12 @@ async fn client_connected(room: SharedRoom, mut reader: StreamReader, writer: St
         }
         let reply = format!("* {name:?} is taken or not a name (letters, digits, _); another?\n");
         writer.write(reply.as_bytes());
-        // Not in the room yet: a client that sends names without reading replies waits here.
-        let _ = writer.drain().await;
+        // Not in the room yet: a client that sends names without reading the replies waits
+        // here, for `idle` at most.
+        if !matches!(aio::timeout(idle, writer.drain()).await, Ok(Ok(()))) {
+            writer.abort();
+            return;
+        }
     };
 
     // 2. Join: from now on the room writes to this client.
@@ -115,46 +138,85 @@ async fn client_connected(room: SharedRoom, mut reader: StreamReader, writer: St
     };
     broadcast(&room, &format!("* {name} joined"), Some(id));
 
-    // 3. Say what the client says, until it leaves.
-    while let Some(line) = next_line(&mut reader).await {
-        if line == "/quit" {
-            break;
+    // 3. Say what the client says, until it leaves or falls silent.
+    let silent = loop {
+        match hear(&mut reader, idle).await {
+            Heard::Line(line) if line == "/quit" => break false,
+            Heard::Line(line) => broadcast(&room, &format!("<{name}> {line}"), Some(id)),
+            Heard::Gone => break false,
+            Heard::Silent => break true,
         }
-        broadcast(&room, &format!("<{name}> {line}"), Some(id));
         // Let the other tasks run before reading more: while a client sends a lot, its reads
         // succeed without waiting, and this task would keep the loop to itself.
         aio::yield_now().await;
-    }
+    };
 
     // 4. Leave, unless the room already removed this client for being too slow.
     let removed = room.borrow_mut().members.remove(&id);
     if let Some(member) = removed {
-        member.writer.close(); // After what is still in its outbox.
-        broadcast(&room, &format!("* {name} left"), None);
+        if silent {
+            let notice = format!("* {name} was disconnected: silent for {}s", idle.as_secs());
+            broadcast(&room, &notice, None);
+            goodbye(member.writer, idle).await;
+        } else {
+            broadcast(&room, &format!("* {name} left"), None);
+            close_soon(member.writer).await;
+        }
     }
 }
 
-/// The next line from the client, without its line end (`\n` or `\r\n`). `None` once the
-/// client is gone, ends in the middle of a line, or sends a line longer than `MAX_LINE`
-/// (it is not chatting).
-async fn next_line(reader: &mut StreamReader) -> Option<String> {
-    let line = reader.readline().await.ok()?;
-    let line = line.strip_suffix(b"\n")?; // No line end: the end of file cut it short.
-    Some(
-        String::from_utf8_lossy(line)
-            .trim_end_matches('\r')
-            .to_string(),
-    )
+/// What a client did next.
+enum Heard {
+    /// A line, without its line end (`\n` or `\r\n`).
+    Line(String),
+    /// The client is gone, ended in the middle of a line, or sent a line longer than
+    /// `MAX_LINE` (it is not chatting).
+    Gone,
+    /// Nothing, for `idle`.
+    Silent,
+}
+
+/// Waits at most `idle` for the client's next line.
+async fn hear(reader: &mut StreamReader, idle: Duration) -> Heard {
+    match aio::timeout(idle, reader.readline()).await {
+        Ok(Ok(line)) => match line.strip_suffix(b"\n") {
+            Some(line) => Heard::Line(
+                String::from_utf8_lossy(line)
+                    .trim_end_matches('\r')
+                    .to_string(),
+            ),
+            None => Heard::Gone, // No line end: the end of file cut it short.
+        },
+        Ok(Err(_)) => Heard::Gone,
+        // Time is up: the read in progress was dropped, and the connection ends anyway.
+        Err(_elapsed) => Heard::Silent,
+    }
+}
+
+/// Tells a client that said nothing for `idle` why the server lets it go, and closes.
+async fn goodbye(writer: StreamWriter, idle: Duration) {
+    let line = format!("* you said nothing for {}s: goodbye\n", idle.as_secs());
+    writer.write(line.as_bytes());
+    close_soon(writer).await;
+}
+
+/// Closes after what is still in the outbox, which has `LINGER` to leave; then drops it and
+/// closes at once, for a client that does not read.
+async fn close_soon(writer: StreamWriter) {
+    writer.close();
+    if aio::timeout(LINGER, writer.wait_closed()).await.is_err() {
+        writer.abort();
+    }
 }
 // ANCHOR_END: client
 
 // ANCHOR: server
 /// Starts the chat server: one room, and a task for each connection (`aio::start_server`,
 /// like asyncio's `start_server`).
-async fn start_chat(addr: impl ToSocketAddrs) -> io::Result<aio::Server> {
+async fn start_chat(addr: impl ToSocketAddrs, idle: Duration) -> io::Result<aio::Server> {
     let room = SharedRoom::default();
     aio::start_server(addr, move |reader, writer| {
-        client_connected(room.clone(), reader, writer)
+        client_connected(room.clone(), idle, reader, writer)
     })
     .await
 }
@@ -186,8 +248,8 @@ fn log_line(line: std::fmt::Arguments) {
     }
 }
 
-/// Without arguments: the scripted demo (`src/script.rs`). `--serve [--port N]`: the server
-/// alone, for `nc`.
+/// Without arguments: the scripted demo (`src/script.rs`). `--serve [--port N] [--idle SECS]`:
+/// the server alone, for `nc`.
 fn main() -> io::Result<()> {
     let mut args = USAGE.parse();
     if !args.flag("--serve") {
@@ -196,9 +258,12 @@ fn main() -> io::Result<()> {
         return Ok(());
     }
     let port: u16 = args.value("--port").unwrap_or(7000);
+    let idle = args
+        .value::<NonZeroU64>("--idle")
+        .map_or(IDLE, |secs| Duration::from_secs(secs.get()));
     args.finish();
     aio::run(async move {
-        let server = start_chat(("127.0.0.1", port)).await?;
+        let server = start_chat(("127.0.0.1", port), idle).await?;
         let addr = server.local_addr();
         // The first line is for programs (the tests read the port from it).
         say!("listening on {addr}");
@@ -217,6 +282,10 @@ const USAGE: lesson_args::Usage = lesson_args::Usage {
         (
             "--port N",
             "with --serve: listen on port N (default 7000, 0: any free port)",
+        ),
+        (
+            "--idle SECS",
+            "with --serve: disconnect a client silent for SECS seconds (default 300)",
         ),
     ],
 };

@@ -9,9 +9,9 @@ use std::net::SocketAddr;
 use aio::{StreamReader, StreamWriter};
 
 // ANCHOR: demo
-/// The demo: four people join, chat, and one of them stops reading.
+/// The demo: four people join, chat, one of them stops reading, and the last one falls silent.
 pub async fn demo() {
-    let server = crate::start_chat("127.0.0.1:0")
+    let server = crate::start_chat("127.0.0.1:0", crate::IDLE)
         .await
         .expect("start the server");
     let addr = server.local_addr();
@@ -69,6 +69,11 @@ pub async fn demo() {
     }
     drop(bob);
     alice.hears().await;
+
+    println!("\n-- alice says nothing for five minutes");
+    alice.hears().await;
+    assert!(alice.next_line().await.is_none(), "then the server closes");
+    println!("{:>5} <- end of file", alice.name);
 
     server.close();
 }

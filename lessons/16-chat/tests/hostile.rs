@@ -1,5 +1,6 @@
-//! `--serve` against what a server meets outside a classroom: a stdout that nobody reads any
-//! more costs no client its chat.
+//! `--serve` against what a server meets outside a classroom: a client that says nothing is
+//! let go after the idle limit (`--idle SECS`), and a stdout that nobody reads any more costs
+//! no client its chat.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -8,6 +9,8 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use lesson_check::Served;
 
 const EXE: &str = env!("CARGO_BIN_EXE_lesson-16");
 
@@ -34,6 +37,105 @@ fn next_line(lines: &mut BufReader<TcpStream>) -> String {
         .read_line(&mut line)
         .expect("a line within the timeout");
     line.trim_end().to_string()
+}
+
+/// Every line from the server until it closes the connection.
+fn lines_until_closed(lines: &mut BufReader<TcpStream>) -> Vec<String> {
+    let mut heard = Vec::new();
+    loop {
+        let line = next_line(lines);
+        if line.is_empty() {
+            return heard;
+        }
+        heard.push(line);
+    }
+}
+
+/// Connects without a name yet.
+fn connect(addr: SocketAddr) -> BufReader<TcpStream> {
+    let stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    BufReader::new(stream)
+}
+
+#[test]
+fn a_client_silent_for_an_hour_is_told_and_let_go() {
+    // In virtual time the hour passes at once: the server's clock jumps to the deadline as
+    // soon as it has nothing else to do. (Served starts servers in real time; `env` sets
+    // the clock again for the lesson, which it then becomes.)
+    let mut command = Command::new("env");
+    command.args([
+        "AIO_CLOCK=virtual",
+        EXE,
+        "--serve",
+        "--port",
+        "0",
+        "--idle",
+        "3600",
+    ]);
+    let server = Served::start(command);
+    let start = Instant::now();
+    let mut silent = connect(server.addr);
+    assert_eq!(
+        lines_until_closed(&mut silent),
+        [
+            "Welcome! What is your name?",
+            "* you said nothing for 3600s: goodbye",
+        ]
+    );
+    // A minute of real time is the deadline of any child process; an hour would mean the
+    // server waited in real time.
+    assert!(start.elapsed() < lesson_check::DEADLINE);
+}
+
+/// How long the server may take to let go of a client past the idle limit (1 s here). The
+/// clients join within milliseconds, and a timer is late by a millisecond at most; nine
+/// seconds are for a machine that compiles at the same time.
+const IDLE_MARGIN: Duration = Duration::from_secs(9);
+
+#[test]
+fn a_silent_member_is_let_go_and_the_room_is_told() {
+    let mut command = Command::new(EXE);
+    command.args(["--serve", "--port", "0", "--idle", "1"]);
+    let server = Served::start(command);
+    let start = Instant::now();
+    let mut alice = join(server.addr, "alice");
+    let mut bob = join(server.addr, "bob");
+    assert_eq!(next_line(&mut alice), "* bob joined");
+    // Alice joined first, so her second of silence ends first.
+    assert_eq!(
+        lines_until_closed(&mut alice),
+        ["* you said nothing for 1s: goodbye"]
+    );
+    assert_eq!(
+        lines_until_closed(&mut bob),
+        [
+            "* alice was disconnected: silent for 1s",
+            "* you said nothing for 1s: goodbye",
+        ]
+    );
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(1) + IDLE_MARGIN,
+        "{took:?}"
+    );
+}
+
+#[test]
+fn the_idle_limit_is_a_whole_number_of_seconds_above_zero() {
+    use lesson_args::testing::assert_usage_error;
+    assert_usage_error(
+        EXE,
+        &["--serve", "--idle", "0"],
+        "invalid value '0' for --idle: number would be zero for non-zero type",
+    );
+    assert_usage_error(
+        EXE,
+        &["--serve", "--idle", "1.5"],
+        "invalid value '1.5' for --idle: invalid digit found in string",
+    );
 }
 
 #[test]
