@@ -10,7 +10,8 @@
 
 use std::cell::Cell;
 use std::io::{self, Write};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::process::ExitCode;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -168,36 +169,41 @@ fn log_line(line: std::fmt::Arguments) {
 
 // ANCHOR: serve
 /// `--serve`: an echo server that stays up, for `nc` (or the asyncio client) to talk to.
-async fn serve(addr: &str) {
-    let server = aio::start_server(addr, |reader, writer| async move {
+async fn serve(addr: Addr) -> Result<(), String> {
+    let server = aio::start_server(addr.resolved(), |reader, writer| async move {
         let peer = writer.peer_addr().map_or("?".into(), |a| a.to_string());
         say!("{peer} connected");
         handle_echo(reader, writer).await;
         say!("{peer} closed");
     })
     .await
-    .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
+    .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let addr = server.local_addr();
     say!("Serving on {addr}");
     say!("Talk to it with: nc {} {}", addr.ip(), addr.port());
     say!("(type lines, Ctrl-D ends your side, Ctrl-C stops the server)");
     server.serve_forever().await;
+    Ok(())
 }
 // ANCHOR_END: serve
 
 /// `--connect ADDR [LINE...]`: sends each line, prints each answer, then closes.
-async fn connect(addr: SocketAddr, lines: &[String]) {
+async fn connect(addr: Addr, lines: &[String]) -> Result<(), String> {
     let lines: Vec<&str> = match lines {
         [] => vec!["hello", "streams"],
         lines => lines.iter().map(String::as_str).collect(),
     };
-    let (mut reader, writer) = aio::open_connection(addr)
+    let (mut reader, writer) = aio::open_connection(addr.resolved())
         .await
-        .unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    let lost = |e: io::Error| format!("the connection to {addr} failed: {e}");
     for line in lines {
         writer.write(format!("{line}\n").as_bytes());
-        writer.drain().await.unwrap();
-        let answer = reader.readline().await.unwrap();
+        writer.drain().await.map_err(lost)?;
+        let answer = reader.readline().await.map_err(lost)?;
+        if answer.is_empty() {
+            return Err(format!("{addr} closed the connection without an answer"));
+        }
         println!(
             "sent {} got back {}",
             quoted(format!("{line}\n").as_bytes()),
@@ -206,22 +212,95 @@ async fn connect(addr: SocketAddr, lines: &[String]) {
     }
     writer.close();
     writer.wait_closed().await;
+    Ok(())
 }
 
 /// Without arguments, the demo; `--serve` or `--connect` run one side, for the other to talk to.
-fn main() {
+fn main() -> ExitCode {
     let mut args = USAGE.parse();
-    if args.flag("--serve") {
-        let addr: SocketAddr = args.word("ADDR").unwrap_or(([127, 0, 0, 1], 8888).into());
+    let done = if args.flag("--serve") {
+        let addr = args.word("ADDR").unwrap_or_else(Addr::default_serve);
         args.finish();
-        aio::run(serve(&addr.to_string()));
+        aio::run(serve(addr))
     } else if let Some(addr) = args.value("--connect") {
         let lines = args.words();
         args.finish();
-        aio::run(connect(addr, &lines));
+        aio::run(connect(addr, &lines))
     } else {
         args.finish();
         aio::run(demo());
+        Ok(())
+    };
+    // A server that cannot listen, a client that cannot connect: one line that says why,
+    // and the status of a failure.
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            let _ = writeln!(io::stderr(), "{}: {why}", env!("CARGO_PKG_NAME"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An address from the command line: `127.0.0.1:8888`, `[::1]:8888`, or a host name and a
+/// port, `localhost:8888`, which is looked up once, when the command line is read. A name
+/// that does not resolve is a mistake on the command line, reported with the usage.
+#[derive(Debug)]
+struct Addr {
+    /// As it was given, for messages.
+    given: String,
+    /// What it stands for (a name may stand for several addresses, tried in turn).
+    resolved: Vec<SocketAddr>,
+}
+
+impl Addr {
+    /// `--serve`'s address when none is given.
+    fn default_serve() -> Addr {
+        Addr {
+            given: "127.0.0.1:8888".into(),
+            resolved: vec![([127, 0, 0, 1], 8888).into()],
+        }
+    }
+
+    fn resolved(&self) -> &[SocketAddr] {
+        &self.resolved
+    }
+}
+
+impl std::str::FromStr for Addr {
+    type Err = String;
+
+    fn from_str(given: &str) -> Result<Addr, String> {
+        let resolved = match given.parse::<SocketAddr>() {
+            Ok(addr) => vec![addr],
+            Err(not_an_ip) => {
+                // HOST:PORT, or not an address at all (said as std says it).
+                let syntax = || not_an_ip.to_string();
+                let (host, port) = given.rsplit_once(':').ok_or_else(syntax)?;
+                if host.is_empty() || host.contains(':') {
+                    return Err(syntax()); // An IPv6 address needs its brackets: [::1]:8888.
+                }
+                let port: u16 = port.parse().map_err(|_| syntax())?;
+                let found = (host, port)
+                    .to_socket_addrs()
+                    .map_err(|e| format!("cannot resolve {host}: {e}"))?;
+                let found: Vec<SocketAddr> = found.collect();
+                if found.is_empty() {
+                    return Err(format!("cannot resolve {host}: no address"));
+                }
+                found
+            }
+        };
+        Ok(Addr {
+            given: given.into(),
+            resolved,
+        })
+    }
+}
+
+impl std::fmt::Display for Addr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.given)
     }
 }
 
@@ -232,7 +311,7 @@ const USAGE: lesson_args::Usage = lesson_args::Usage {
     options: &[
         (
             "--serve [ADDR]",
-            "keep an echo server up at ADDR (default 127.0.0.1:8888) for nc",
+            "keep an echo server up at ADDR (HOST:PORT, default 127.0.0.1:8888) for nc",
         ),
         (
             "--connect ADDR [LINE...]",

@@ -1,5 +1,6 @@
-//! `--serve` against what a server meets outside a classroom: a stdout that nobody reads any
-//! more must not cost a client its echo.
+//! `--serve` and `--connect` against what they meet outside a classroom: a stdout that nobody
+//! reads any more must not cost a client its echo; a busy port, a server that is not there or
+//! a host name are answered with a line that says what happened, never a panic.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -46,6 +47,66 @@ fn a_server_without_stdout_from_the_start_echoes() {
     let server = Deaf::from_the_start(command, addr);
     assert_eq!(echo(server.addr, "hello\n"), "hello\n");
     assert_stdout_gone_said(&server.into_stderr(), true);
+}
+
+/// Checks that a run failed with one line on stderr that starts with `start`, exit status 1,
+/// and no panic.
+#[track_caller]
+fn assert_failed_with(ran: &lesson_args::testing::Ran, start: &str) {
+    let shown = format!("{ran:#?}");
+    assert_eq!(ran.code, Some(1), "{shown}");
+    assert!(ran.stderr.starts_with(start), "{shown}");
+    assert_eq!(ran.stderr.lines().count(), 1, "{shown}");
+    assert!(!ran.stderr.contains("panicked"), "{shown}");
+}
+
+#[test]
+fn connecting_where_nothing_listens_is_an_error_not_a_panic() {
+    let ran = lesson_args::testing::run(EXE, &["--connect", "127.0.0.1:1"]);
+    assert_failed_with(&ran, "lesson-04: cannot connect to 127.0.0.1:1: ");
+    assert_eq!(ran.stdout, "");
+}
+
+#[test]
+fn serving_on_a_busy_port_is_an_error_not_a_panic() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let ran = lesson_args::testing::run(EXE, &["--serve", &addr]);
+    assert_failed_with(&ran, &format!("lesson-04: cannot listen on {addr}: "));
+}
+
+#[test]
+fn a_host_name_is_resolved() {
+    let mut command = Command::new(EXE);
+    command.args(["--serve", "localhost:0"]);
+    let server = lesson_check::Served::start(command);
+    let port = server.addr.port().to_string();
+    let ran = lesson_args::testing::run(EXE, &["--connect", &format!("localhost:{port}"), "one"]);
+    assert_eq!(ran.code, Some(0), "{ran:#?}");
+    assert_eq!(ran.stdout, "sent \"one\\n\" got back \"one\\n\"\n");
+}
+
+#[test]
+fn a_host_name_that_does_not_resolve_is_a_usage_error() {
+    // `.invalid` is reserved: it never resolves (RFC 2606).
+    for (args, error) in [
+        (
+            ["--connect", "no-such-host.invalid:8888"],
+            "error: invalid value 'no-such-host.invalid:8888' for --connect: \
+             cannot resolve no-such-host.invalid: ",
+        ),
+        (
+            ["--serve", "no-such-host.invalid:8888"],
+            "error: invalid ADDR 'no-such-host.invalid:8888': cannot resolve no-such-host.invalid: ",
+        ),
+    ] {
+        let ran = lesson_args::testing::run(EXE, &args);
+        let shown = format!("{args:?}: {ran:#?}");
+        assert_eq!(ran.code, Some(2), "{shown}");
+        assert!(ran.stderr.starts_with(error), "{shown}");
+        assert!(ran.stderr.contains("Usage: lesson-04"), "{shown}");
+        assert!(!ran.stderr.contains("panicked"), "{shown}");
+    }
 }
 
 /// The lesson in `--serve` mode with nobody reading its stdout: the pipe's read end is closed,

@@ -6,7 +6,8 @@
 
 use std::cell::RefCell;
 use std::io::{self, Write};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::process::ExitCode;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -289,26 +290,31 @@ fn log_line(line: std::fmt::Arguments) {
 }
 
 /// `--serve`: the echo protocol, kept up for `nc`, with no log.
-async fn serve(addr: &str) {
-    let server = aio::create_server(addr, || EchoProtocol {
+async fn serve(addr: Addr) -> Result<(), String> {
+    let server = aio::create_server(addr.resolved(), || EchoProtocol {
         transport: None,
         log: None,
     })
     .await
-    .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
+    .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let addr = server.local_addr();
     say!("Serving on {addr}");
     say!("Talk to it with: nc {} {}", addr.ip(), addr.port());
     server.serve_forever().await;
+    Ok(())
 }
 
-fn main() {
+fn main() -> ExitCode {
     let mut args = USAGE.parse();
     if args.flag("--serve") {
-        let addr: SocketAddr = args.word("ADDR").unwrap_or(([127, 0, 0, 1], 8888).into());
+        let addr = args.word("ADDR").unwrap_or_else(Addr::default_serve);
         args.finish();
-        aio::run(serve(&addr.to_string()));
-        return;
+        // A server that cannot listen: one line that says why, and the status of a failure.
+        if let Err(why) = aio::run(serve(addr)) {
+            let _ = writeln!(io::stderr(), "{}: {why}", env!("CARGO_PKG_NAME"));
+            return ExitCode::FAILURE;
+        }
+        return ExitCode::SUCCESS;
     }
     args.finish();
     aio::run(async {
@@ -316,6 +322,69 @@ fn main() {
         lines_in_pieces().await;
         flow_control().await;
     });
+    ExitCode::SUCCESS
+}
+
+/// An address from the command line: `127.0.0.1:8888`, `[::1]:8888`, or a host name and a
+/// port, `localhost:8888`, which is looked up once, when the command line is read. A name
+/// that does not resolve is a mistake on the command line, reported with the usage.
+#[derive(Debug)]
+struct Addr {
+    /// As it was given, for messages.
+    given: String,
+    /// What it stands for (a name may stand for several addresses, tried in turn).
+    resolved: Vec<SocketAddr>,
+}
+
+impl Addr {
+    /// `--serve`'s address when none is given.
+    fn default_serve() -> Addr {
+        Addr {
+            given: "127.0.0.1:8888".into(),
+            resolved: vec![([127, 0, 0, 1], 8888).into()],
+        }
+    }
+
+    fn resolved(&self) -> &[SocketAddr] {
+        &self.resolved
+    }
+}
+
+impl std::str::FromStr for Addr {
+    type Err = String;
+
+    fn from_str(given: &str) -> Result<Addr, String> {
+        let resolved = match given.parse::<SocketAddr>() {
+            Ok(addr) => vec![addr],
+            Err(not_an_ip) => {
+                // HOST:PORT, or not an address at all (said as std says it).
+                let syntax = || not_an_ip.to_string();
+                let (host, port) = given.rsplit_once(':').ok_or_else(syntax)?;
+                if host.is_empty() || host.contains(':') {
+                    return Err(syntax()); // An IPv6 address needs its brackets: [::1]:8888.
+                }
+                let port: u16 = port.parse().map_err(|_| syntax())?;
+                let found = (host, port)
+                    .to_socket_addrs()
+                    .map_err(|e| format!("cannot resolve {host}: {e}"))?;
+                let found: Vec<SocketAddr> = found.collect();
+                if found.is_empty() {
+                    return Err(format!("cannot resolve {host}: no address"));
+                }
+                found
+            }
+        };
+        Ok(Addr {
+            given: given.into(),
+            resolved,
+        })
+    }
+}
+
+impl std::fmt::Display for Addr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.given)
+    }
 }
 
 /// The command line: `--help` prints the description in Cargo.toml and this option.
@@ -324,6 +393,6 @@ const USAGE: lesson_args::Usage = lesson_args::Usage {
     about: env!("CARGO_PKG_DESCRIPTION"),
     options: &[(
         "--serve [ADDR]",
-        "keep the echo protocol up at ADDR (default 127.0.0.1:8888) for nc",
+        "keep the echo protocol up at ADDR (HOST:PORT, default 127.0.0.1:8888) for nc",
     )],
 };

@@ -1,5 +1,6 @@
 //! `--serve` against clients that do not play nice, and against a stdout nobody reads: the
-//! server's memory stays bounded, and every client gets its echo.
+//! server's memory stays bounded, and every client gets its echo. A busy port or a host name
+//! that does not resolve is answered with a line that says so, never a panic.
 //!
 //! The server's memory is read from `/proc/PID/status` (Linux): `VmRSS`, what it holds now,
 //! and `VmHWM`, the most it ever held. Each test starts the server on a free port, in real
@@ -209,6 +210,36 @@ fn a_server_without_stdout_from_the_start_echoes() {
     let server = Deaf::from_the_start(command, addr);
     assert_eq!(echo(server.addr, "hello\n"), "hello\n");
     assert_stdout_gone_said(&server.into_stderr(), true);
+}
+
+#[test]
+fn serving_on_a_busy_port_is_an_error_not_a_panic() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let ran = lesson_args::testing::run(env!("CARGO_BIN_EXE_lesson-05"), &["--serve", &addr]);
+    let shown = format!("{ran:#?}");
+    assert_eq!(ran.code, Some(1), "{shown}");
+    let start = format!("lesson-05: cannot listen on {addr}: ");
+    assert!(ran.stderr.starts_with(&start), "{shown}");
+    assert_eq!(ran.stderr.lines().count(), 1, "{shown}");
+}
+
+#[test]
+fn a_host_name_is_resolved() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-05"));
+    command.args(["--serve", "localhost:0"]);
+    let served = Served::start(command);
+    assert_eq!(echo(served.addr, "hello\n"), "hello\n");
+    // `.invalid` is reserved: it never resolves (RFC 2606).
+    let ran = lesson_args::testing::run(
+        env!("CARGO_BIN_EXE_lesson-05"),
+        &["--serve", "no-such-host.invalid:8888"],
+    );
+    let shown = format!("{ran:#?}");
+    assert_eq!(ran.code, Some(2), "{shown}");
+    let error =
+        "error: invalid ADDR 'no-such-host.invalid:8888': cannot resolve no-such-host.invalid: ";
+    assert!(ran.stderr.starts_with(error), "{shown}");
 }
 
 /// The lesson in `--serve` mode with nobody reading its stdout: the pipe's read end is closed,

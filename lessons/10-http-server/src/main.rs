@@ -9,6 +9,7 @@
 //! curl and a browser.
 
 use std::io::{self, Write};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -209,8 +210,10 @@ async fn close_gently(reader: &mut StreamReader, writer: &StreamWriter) {
 
 // ANCHOR: serve
 /// `--serve`: runs until interrupted, for curl and a browser.
-async fn serve(port: u16) -> std::io::Result<()> {
-    let server = aio::start_server(("127.0.0.1", port), handle).await?;
+async fn serve(port: u16) -> Result<(), String> {
+    let server = aio::start_server(("127.0.0.1", port), handle)
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let addr = server.local_addr();
     // The first line is for programs (the tests read the port from it); the rest for people.
     say!("listening on {addr}");
@@ -220,15 +223,24 @@ async fn serve(port: u16) -> std::io::Result<()> {
 }
 // ANCHOR_END: serve
 
-fn main() -> std::io::Result<()> {
+fn main() -> ExitCode {
     let mut args = USAGE.parse();
-    if args.flag("--serve") {
+    let done = if args.flag("--serve") {
         let port = args.value("--port").unwrap_or(8080);
         args.finish();
         aio::run(serve(port))
     } else {
         args.finish();
-        aio::run(script::demo())
+        aio::run(script::demo()).map_err(|e| e.to_string())
+    };
+    // A server that cannot listen (the port is taken): one line that says why, and the
+    // status of a failure.
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            let _ = writeln!(io::stderr(), "{}: {why}", env!("CARGO_PKG_NAME"));
+            ExitCode::FAILURE
+        }
     }
 }
 

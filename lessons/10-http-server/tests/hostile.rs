@@ -173,6 +173,22 @@ fn a_server_without_stdout_from_the_start_answers() {
     assert_stdout_gone_said(&server.into_stderr(), true);
 }
 
+#[test]
+fn serving_on_a_busy_port_is_an_error_not_a_panic() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap();
+    let port = addr.port().to_string();
+    let ran = lesson_args::testing::run(
+        env!("CARGO_BIN_EXE_lesson-10"),
+        &["--serve", "--port", &port],
+    );
+    let shown = format!("{ran:#?}");
+    assert_eq!(ran.code, Some(1), "{shown}");
+    let start = format!("lesson-10: cannot listen on {addr}: ");
+    assert!(ran.stderr.starts_with(&start), "{shown}");
+    assert_eq!(ran.stderr.lines().count(), 1, "{shown}");
+}
+
 /// The lesson in `--serve` mode with nobody reading its stdout: the pipe's read end is closed,
 /// so each write to stdout fails (EPIPE). Killed when dropped.
 struct Deaf {

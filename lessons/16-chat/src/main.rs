@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::net::ToSocketAddrs;
 use std::num::NonZeroU64;
+use std::process::ExitCode;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -250,27 +251,38 @@ fn log_line(line: std::fmt::Arguments) {
 
 /// Without arguments: the scripted demo (`src/script.rs`). `--serve [--port N] [--idle SECS]`:
 /// the server alone, for `nc`.
-fn main() -> io::Result<()> {
+fn main() -> ExitCode {
     let mut args = USAGE.parse();
     if !args.flag("--serve") {
         args.finish();
         aio::run(script::demo());
-        return Ok(());
+        return ExitCode::SUCCESS;
     }
     let port: u16 = args.value("--port").unwrap_or(7000);
     let idle = args
         .value::<NonZeroU64>("--idle")
         .map_or(IDLE, |secs| Duration::from_secs(secs.get()));
     args.finish();
-    aio::run(async move {
-        let server = start_chat(("127.0.0.1", port), idle).await?;
+    let served = aio::run(async move {
+        let server = start_chat(("127.0.0.1", port), idle)
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
         let addr = server.local_addr();
         // The first line is for programs (the tests read the port from it).
         say!("listening on {addr}");
         say!("join with: nc {} {}", addr.ip(), addr.port());
         server.serve_forever().await;
-        Ok(())
-    })
+        Ok::<(), String>(())
+    });
+    // A server that cannot listen (the port is taken): one line that says why, and the
+    // status of a failure.
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            let _ = writeln!(io::stderr(), "{}: {why}", env!("CARGO_PKG_NAME"));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The command line: `--help` prints the description in Cargo.toml and these options.
