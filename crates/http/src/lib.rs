@@ -22,8 +22,9 @@
 //!
 //! It is strict where being lenient lets two programs disagree on where a message ends: bare
 //! LF line endings, whitespace before a colon, folded header lines and conflicting
-//! `Content-Length` values are all refused. It does not panic on any input (a test feeds it
-//! random and truncated bytes).
+//! `Content-Length` values are all refused. It does not panic on any input, and how the input
+//! is split into reads never changes an answer: a test feeds it random and truncated bytes, and
+//! the `http_head` target in `fuzz/` (cargo-fuzz) arbitrary bytes in arbitrary pieces.
 //!
 //! # Example: one read loop of a server
 //!
