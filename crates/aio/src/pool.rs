@@ -14,7 +14,7 @@
 //!   └ task awaits: Pending, waker stored                   │
 //!                                                          ▼
 //!  task polled again ◀── run queue ◀── waker.wake() ◀── store the result
-//!   └ in flight -= 1                    └ loop parked? poller.notify()
+//!   └ in flight -= 1                    └ loop parked? notifier.notify()
 //! ```
 //!
 //! * **Threads on demand.** No thread starts until a job arrives. A job that finds no idle

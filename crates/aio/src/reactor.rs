@@ -54,6 +54,8 @@ mod portable;
 #[cfg(any(not(target_os = "linux"), feature = "portable"))]
 use portable as backend;
 
+pub(crate) use backend::Notifier;
+
 /// What the poller said about one socket.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Readiness {
@@ -71,6 +73,8 @@ pub(crate) struct Reactor {
     poller: Arc<Poller>,
     /// How this platform registers sockets and waits: see the module doc.
     backend: backend::Backend,
+    /// How other threads end the loop's wait; shared with the run queue's wakers.
+    notifier: Arc<Notifier>,
     /// Registered sources by key. A slot is `None` once its socket is deregistered; its key is
     /// reused only after that, and a late event for the old socket just wakes nobody.
     sources: RefCell<Vec<Option<Rc<Source>>>>,
@@ -91,13 +95,21 @@ impl std::fmt::Debug for Reactor {
 
 impl Reactor {
     pub(crate) fn new(poller: Arc<Poller>) -> Reactor {
+        let notifier =
+            Notifier::new(&poller).expect("aio: could not create the loop's wake-up descriptor");
         Reactor {
             backend: backend::Backend::new(&poller),
+            notifier: Arc::new(notifier),
             poller,
             sources: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
             to_wake: RefCell::new(Vec::new()),
         }
+    }
+
+    /// What wakers on other threads call to end the loop's wait.
+    pub(crate) fn notifier(&self) -> Arc<Notifier> {
+        self.notifier.clone()
     }
 
     // ANCHOR: poll

@@ -10,7 +10,7 @@
 //!  ──────────                      ───────────
 //!  waker.wake()                    for id in queue: clear flag, poll task
 //!   └ flag false → true? ─push id─▶ crossbeam channel
-//!      └ loop parked? ──notify()──▶ poller.wait() returns
+//!      └ loop parked? ──notify()──▶ the poller's wait returns
 //! ```
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,7 +18,8 @@ use std::sync::Arc;
 use std::task::{Wake, Waker};
 
 use crossbeam_channel::{Receiver, Sender};
-use polling::Poller;
+
+use crate::reactor::Notifier;
 
 /// Identifies a task in the loop's task table. See `TaskTable` for how ids stay unique.
 pub(crate) type TaskId = u64;
@@ -28,29 +29,29 @@ pub(crate) type TaskId = u64;
 pub(crate) struct Shared {
     /// Ids of tasks that were woken and should be polled, in wake order.
     sender: Sender<TaskId>,
-    /// True while the loop is (about to be) blocked in `poller.wait`. A waker that sees it
-    /// must call `notify()`, or the loop would sleep through the wake.
+    /// True while the loop is (about to be) blocked in the poller. A waker that sees it must
+    /// call `notify()`, or the loop would sleep through the wake.
     parked: AtomicBool,
-    /// The loop's poller, for `notify()`.
-    poller: Arc<Poller>,
+    /// Ends the loop's wait in the poller (the reactor's; see `reactor`).
+    notifier: Arc<Notifier>,
 }
 
 /// The loop's end of the run queue.
 #[derive(Debug)]
 pub(crate) struct RunQueue {
-    /// What wakers hold: the sending side, the parked flag and the poller.
+    /// What wakers hold: the sending side, the parked flag and the notifier.
     pub(crate) shared: Arc<Shared>,
     /// Where the loop takes woken ids from, in wake order.
     receiver: Receiver<TaskId>,
 }
 
 impl RunQueue {
-    pub(crate) fn new(poller: Arc<Poller>) -> RunQueue {
+    pub(crate) fn new(notifier: Arc<Notifier>) -> RunQueue {
         let (sender, receiver) = crossbeam_channel::unbounded();
         let shared = Arc::new(Shared {
             sender,
             parked: AtomicBool::new(false),
-            poller,
+            notifier,
         });
         RunQueue { shared, receiver }
     }
@@ -98,7 +99,7 @@ pub(crate) struct TaskWaker {
     /// True from the moment the task is queued until the loop starts polling it. While it is
     /// true, further wakes are dropped: the task is already in the queue once, which is enough.
     scheduled: AtomicBool,
-    /// The queue to push into, and the poller to notify.
+    /// The queue to push into, and the notifier.
     shared: Arc<Shared>,
 }
 
@@ -134,7 +135,7 @@ impl TaskWaker {
             && self.shared.parked.swap(false, Ordering::SeqCst)
         {
             // The loop is blocked in the poller (possibly on another thread's behalf): interrupt it.
-            let _ = self.shared.poller.notify();
+            self.shared.notifier.notify();
         }
     }
 

@@ -256,12 +256,13 @@ impl Builder {
         }
         let poller =
             Arc::new(Poller::new().expect("aio: could not create the poller (epoll or kqueue)"));
+        let reactor = Rc::new(Reactor::new(poller));
         let core = Rc::new(Core {
             clock: Clock::new(self.clock),
             timers: RefCell::new(Timers::default()),
             tasks: RefCell::new(TaskTable::new()),
-            queue: RunQueue::new(poller.clone()),
-            reactor: Rc::new(Reactor::new(poller)),
+            queue: RunQueue::new(reactor.notifier()),
+            reactor,
             debug: self.debug,
             trace: self.trace.map(Tracer::new),
             pool: Pool::new(self.blocking_threads, self.blocking_idle),

@@ -3,37 +3,34 @@
 //!
 //! `Poller::wait` costs five system calls on Linux where one `epoll_wait` will do, and
 //! `polling` neither asks for nor reports `EPOLLRDHUP`, which the short-read rule needs. So this
-//! backend registers and waits through `rustix`'s safe epoll calls, and lets `polling` do only
-//! what it is best at: waking the loop from another thread (`Poller::notify`).
+//! backend registers and waits through `rustix`'s safe epoll calls. Other threads wake the loop
+//! through an eventfd of its own, registered edge-triggered like a socket (see [`Notifier`]).
 
 use std::cell::RefCell;
 use std::io;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Arc;
 use std::time::Duration;
 
 use polling::Poller;
 use rustix::buffer::spare_capacity;
-use rustix::event::{epoll, Timespec};
+use rustix::event::{epoll, eventfd, EventfdFlags, Timespec};
 
 use super::Readiness;
 
 /// `EPOLLRDHUP` says when a peer closed, so a short read proves the socket empty.
 pub(super) const TELLS_PEER_CLOSED: bool = true;
 
-/// The buffers of one loop's waits, kept between turns to avoid allocating.
+/// The buffer of one loop's waits, kept between turns to avoid allocating.
 pub(super) struct Backend {
     /// The buffer `epoll_wait` fills.
     events: RefCell<Vec<epoll::Event>>,
-    /// The buffer of `polling`'s own wait, used only to take in a `notify()`.
-    notify_events: RefCell<polling::Events>,
 }
 
 impl Backend {
     pub(super) fn new(_poller: &Poller) -> Backend {
         Backend {
             events: RefCell::new(Vec::with_capacity(EVENTS_PER_WAIT)),
-            notify_events: RefCell::new(polling::Events::new()),
         }
     }
 
@@ -58,12 +55,10 @@ impl Backend {
             Err(e) => panic!("aio: waiting on the poller (epoll_wait) failed: {e}"),
         }
         use epoll::EventFlags as F;
-        let mut notified = false;
         for event in events.iter() {
             let (key, flags) = (event.data.u64(), event.flags);
-            if key == NOTIFY_KEY {
-                notified = true;
-                continue;
+            if key == WAKE_KEY {
+                continue; // Another thread woke the loop: the run queue says for whom.
             }
             // A peer that closed, a hang-up or an error: reads and writes will say which.
             let peer_closed = flags.intersects(F::RDHUP | F::HUP | F::ERR);
@@ -74,35 +69,8 @@ impl Backend {
             };
             ready(key as usize, readiness);
         }
-        if notified {
-            self.take_notify(poller, ready);
-        }
     }
     // ANCHOR_END: wait
-
-    // ANCHOR: take_notify
-    /// Another thread called `notify()`. `polling` registers its wake-up descriptor one-shot
-    /// and re-arms it inside its own wait, so one `Poller::wait` that does not block takes the
-    /// notification in. It may report sockets too; it cannot say whether their peer closed, so
-    /// those are marked as if it might have.
-    fn take_notify(&self, poller: &Poller, mut ready: impl FnMut(usize, Readiness)) {
-        let mut events = self.notify_events.borrow_mut();
-        events.clear();
-        if let Err(e) = poller.wait(&mut events, Some(Duration::ZERO)) {
-            if e.kind() != io::ErrorKind::Interrupted {
-                panic!("aio: waiting on the poller failed: {e}");
-            }
-        }
-        for event in events.iter() {
-            let readiness = Readiness {
-                readable: event.readable,
-                writable: event.writable,
-                peer_closed: event.readable,
-            };
-            ready(event.key, readiness);
-        }
-    }
-    // ANCHOR_END: take_notify
 }
 
 // ANCHOR: register
@@ -149,8 +117,42 @@ impl<T: AsFd> Drop for Io<T> {
 }
 // ANCHOR_END: drop
 
-/// polling's key for its own wake-up descriptor (`Poller::notify`); it refuses it for sockets.
-const NOTIFY_KEY: u64 = usize::MAX as u64;
+// ANCHOR: notifier
+/// How another thread wakes the loop: an eventfd in the loop's epoll set, edge-triggered. A
+/// write of 1 adds to its counter and makes a new edge, which ends the loop's `epoll_wait`.
+/// Nobody ever reads it: an edge-triggered registration reports every write anyway, so a wake
+/// costs the waking thread one `write` and the loop nothing beyond the wait it ends. (`polling`'s
+/// own `notify()` registers its eventfd one-shot: taking a wake in costs the loop a
+/// `Poller::wait`, five calls, to read the eventfd and re-arm it.)
+#[derive(Debug)]
+pub(crate) struct Notifier {
+    /// The eventfd, non-blocking; its counter only grows (by 1 a wake, so it never fills).
+    fd: OwnedFd,
+}
+
+impl Notifier {
+    pub(super) fn new(poller: &Poller) -> io::Result<Notifier> {
+        let fd = eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
+        use epoll::EventFlags as F;
+        epoll::add(
+            poller,
+            &fd,
+            epoll::EventData::new_u64(WAKE_KEY),
+            F::ET | F::IN,
+        )?;
+        Ok(Notifier { fd })
+    }
+
+    /// Ends the loop's current or next wait.
+    pub(crate) fn notify(&self) {
+        // The counter could only refuse a write after 2^64 - 2 wakes; nothing to handle.
+        let _ = rustix::io::write(&self.fd, &1u64.to_ne_bytes());
+    }
+}
+// ANCHOR_END: notifier
+
+/// The key of the loop's own wake-up eventfd. (`polling` reserves `usize::MAX` for its own.)
+const WAKE_KEY: u64 = usize::MAX as u64 - 1;
 
 /// How many events one `epoll_wait` can report; more wait for the next turn.
 const EVENTS_PER_WAIT: usize = 1024;

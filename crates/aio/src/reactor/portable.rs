@@ -67,6 +67,26 @@ impl Backend {
     // ANCHOR_END: wait
 }
 
+/// How another thread wakes the loop: `polling`'s own `notify()` (a kqueue user event).
+#[derive(Debug)]
+pub(crate) struct Notifier {
+    /// The loop's poller.
+    poller: Arc<Poller>,
+}
+
+impl Notifier {
+    pub(super) fn new(poller: &Arc<Poller>) -> io::Result<Notifier> {
+        Ok(Notifier {
+            poller: poller.clone(),
+        })
+    }
+
+    /// Ends the loop's current or next wait.
+    pub(crate) fn notify(&self) {
+        let _ = self.poller.notify();
+    }
+}
+
 // ANCHOR: register
 /// A socket added to the poller under a key, edge-triggered, for reading and writing.
 ///
