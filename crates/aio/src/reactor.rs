@@ -82,6 +82,9 @@ pub(crate) struct Reactor {
     free: RefCell<Vec<usize>>,
     /// Wakers collected from ready sources, woken after every borrow is released.
     to_wake: RefCell<Vec<Waker>>,
+    /// A socket was written to (or a connect started) since `take_sent` last looked: bytes
+    /// may be on their way to a peer of this loop (virtual time listens longer then).
+    sent: Cell<bool>,
 }
 
 impl std::fmt::Debug for Reactor {
@@ -104,6 +107,7 @@ impl Reactor {
             sources: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
             to_wake: RefCell::new(Vec::new()),
+            sent: Cell::new(false),
         }
     }
 
@@ -159,6 +163,11 @@ impl Reactor {
         *self.to_wake.borrow_mut() = wakers;
     }
     // ANCHOR_END: poll
+
+    /// True if a socket was written to (or a connect started) since the last call.
+    pub(crate) fn take_sent(&self) -> bool {
+        self.sent.replace(false)
+    }
 
     /// True if some task waits on some socket (virtual time then listens before it jumps).
     ///
@@ -353,6 +362,7 @@ impl<T: AsFd> Registered<T> {
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         poll_with(&self.source.writable, &self.source.writer, cx, || {
+            self.reactor.sent.set(true);
             op(self.io.get_ref())
         })
     }

@@ -45,6 +45,12 @@ const IO_INTERVAL: u64 = 61;
 /// A peer in this process has written before the loop got here; this is for peers elsewhere.
 const VIRTUAL_GRACE: Duration = Duration::from_millis(1);
 
+/// The same, when the loop has written to a socket (or started a connect) since it last
+/// listened: the bytes may still be on their way through the kernel's loopback, which on a
+/// busy machine can take milliseconds. Waiting costs this much real time only when nothing
+/// arrives; whatever does arrive ends the wait at once.
+const VIRTUAL_GRACE_AFTER_SEND: Duration = Duration::from_millis(200);
+
 /// Debug mode's default threshold: a poll that takes longer than this is reported.
 pub const DEFAULT_SLOW_POLL: Duration = Duration::from_millis(100);
 
@@ -406,7 +412,12 @@ impl Core {
         if let (true, Some(deadline)) = (may_jump, next) {
             // Virtual time, no blocking job: jump to the timer, unless a socket that a task
             // waits on has news within the grace period (the next turn then handles it).
-            if !(self.reactor.has_waiters() && self.poll_io(Some(VIRTUAL_GRACE)) > 0) {
+            let grace = if self.reactor.take_sent() {
+                VIRTUAL_GRACE_AFTER_SEND
+            } else {
+                VIRTUAL_GRACE
+            };
+            if !(self.reactor.has_waiters() && self.poll_io(Some(grace)) > 0) {
                 self.trace(|t| t.jump(deadline));
                 self.clock.jump_to(deadline);
             }
