@@ -6,11 +6,22 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use lesson_check::Served;
+
+/// Held while this file starts a process. A child forked by another test thread holds a copy
+/// of every descriptor this process has open until it calls `exec`; the reader of the pipe in
+/// `Deaf::from_the_start` must have no such copy, or the server's first write would not fail.
+static SPAWNING: Mutex<()> = Mutex::new(());
+
+fn spawning() -> MutexGuard<'static, ()> {
+    SPAWNING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 const EXE: &str = env!("CARGO_BIN_EXE_lesson-16");
 
@@ -75,7 +86,10 @@ fn a_client_silent_for_an_hour_is_told_and_let_go() {
         "--idle",
         "3600",
     ]);
-    let server = Served::start(command);
+    let server = {
+        let _spawning = spawning();
+        Served::start(command)
+    };
     let start = Instant::now();
     let mut silent = connect(server.addr);
     assert_eq!(
@@ -99,7 +113,10 @@ const IDLE_MARGIN: Duration = Duration::from_secs(9);
 fn a_silent_member_is_let_go_and_the_room_is_told() {
     let mut command = Command::new(EXE);
     command.args(["--serve", "--port", "0", "--idle", "1"]);
-    let server = Served::start(command);
+    let server = {
+        let _spawning = spawning();
+        Served::start(command)
+    };
     let start = Instant::now();
     let mut alice = join(server.addr, "alice");
     let mut bob = join(server.addr, "bob");
@@ -169,10 +186,13 @@ fn serving_on_a_busy_port_is_an_error_not_a_panic() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = busy.local_addr().unwrap();
     let port = addr.port().to_string();
-    let ran = lesson_args::testing::run(
-        env!("CARGO_BIN_EXE_lesson-16"),
-        &["--serve", "--port", &port],
-    );
+    let ran = {
+        let _spawning = spawning();
+        lesson_args::testing::run(
+            env!("CARGO_BIN_EXE_lesson-16"),
+            &["--serve", "--port", &port],
+        )
+    };
     let shown = format!("{ran:#?}");
     assert_eq!(ran.code, Some(1), "{shown}");
     let start = format!("lesson-16: cannot listen on {addr}: ");
@@ -219,13 +239,15 @@ impl Deaf {
     /// on `addr`; waits until it does.
     fn from_the_start(command: Command, addr: SocketAddr) -> Deaf {
         // A pipe whose reader is gone: `true` reads nothing from its stdin and exits.
+        let spawning = spawning();
         let mut reader = Command::new("true")
             .stdin(Stdio::piped())
             .spawn()
             .expect("true");
         let pipe = reader.stdin.take().expect("stdin is piped");
         reader.wait().expect("true ends");
-        let mut deaf = Deaf::spawn(command, pipe.into());
+        let mut deaf = Deaf::spawn_now(command, pipe.into());
+        drop(spawning);
         deaf.addr = addr;
         let start = Instant::now();
         while TcpStream::connect(addr).is_err() {
@@ -240,7 +262,13 @@ impl Deaf {
         deaf
     }
 
-    fn spawn(mut command: Command, stdout: Stdio) -> Deaf {
+    fn spawn(command: Command, stdout: Stdio) -> Deaf {
+        let _spawning = spawning();
+        Deaf::spawn_now(command, stdout)
+    }
+
+    /// `spawn`, for a caller that holds the lock already.
+    fn spawn_now(mut command: Command, stdout: Stdio) -> Deaf {
         let mut child = command
             .env_remove("AIO_CLOCK")
             .stdin(Stdio::null())
