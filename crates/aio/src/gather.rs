@@ -3,10 +3,12 @@
 //!
 //! # How it works
 //!
-//! A `Gather` is one future that owns many. Each time it is polled it polls every child that has
-//! not finished yet, in argument order, with its own waker, and keeps each output in the child's
-//! slot. When every slot is full it hands the outputs back in slot order, so the result order is
-//! the argument order whatever the completion order.
+//! A `Gather` is one future that owns many. Each child has a slot, which keeps its output once
+//! it finishes, and a waker of its own: waking it puts the child's index on the gather's ready
+//! list (see `ready_list.rs`) and wakes the task that awaits the gather. Each time that task
+//! polls the `Gather`, it polls only the children on the list, so a child finishing costs one
+//! poll, not one poll of every unfinished child. When every slot is full it hands the outputs
+//! back in slot order, so the result order is the argument order whatever the completion order.
 //!
 //! All the children run inside the task that awaits the `Gather`: no task is spawned. That is
 //! the difference with asyncio, whose `gather` wraps each coroutine in a task:
@@ -37,6 +39,8 @@ use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::ready_list::ReadyList;
+
 /// One child of a gather: the future until it finishes, then its output until it is taken.
 ///
 /// Public (and hidden) only because the [`gather!`](crate::gather!) macro expands to code that
@@ -57,19 +61,19 @@ impl<F: Future> MaybeDone<F> {
         MaybeDone::Running(Box::pin(future))
     }
 
-    /// Polls the future if it is still running. True once the output is here.
-    pub fn poll_slot(&mut self, cx: &mut Context<'_>) -> bool {
-        match self {
-            MaybeDone::Running(future) => match future.as_mut().poll(cx) {
-                Poll::Ready(output) => {
-                    // Replacing the slot drops the finished future now.
-                    *self = MaybeDone::Done(output);
-                    true
-                }
-                Poll::Pending => false,
-            },
-            MaybeDone::Done(_) => true,
-            MaybeDone::Gone => false,
+    /// Polls the future if it is still running. True if this poll finished it (so a stray
+    /// wake of a child that has already finished counts for nothing).
+    pub fn poll_child(&mut self, cx: &mut Context<'_>) -> bool {
+        let MaybeDone::Running(future) = self else {
+            return false;
+        };
+        match future.as_mut().poll(cx) {
+            Poll::Ready(output) => {
+                // Replacing the slot drops the finished future now.
+                *self = MaybeDone::Done(output);
+                true
+            }
+            Poll::Pending => false,
         }
     }
 
@@ -95,6 +99,45 @@ impl<F: Future> fmt::Debug for MaybeDone<F> {
             MaybeDone::Done(_) => "Done",
             MaybeDone::Gone => "Gone",
         })
+    }
+}
+
+/// The children of a [`gather!`](crate::gather!): its ready list and how many are unfinished.
+///
+/// Public (and hidden) only because the macro expands to code that names it; it is not part
+/// of the API. The macro keeps the children themselves in a tuple of [`MaybeDone`] slots.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct TupleChildren {
+    /// Which children were woken since the last poll; it holds each child's waker.
+    ready: ReadyList,
+    /// How many children have not finished.
+    unfinished: usize,
+}
+
+impl TupleChildren {
+    /// `count` children, none finished.
+    pub fn new(count: usize) -> TupleChildren {
+        TupleChildren {
+            ready: ReadyList::new(count),
+            unfinished: count,
+        }
+    }
+
+    /// Polls the children that were woken: `poll_child(index, cx)` polls child `index` and
+    /// says whether that poll finished it. True once every child has finished.
+    pub fn poll(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut poll_child: impl FnMut(usize, &mut Context<'_>) -> bool,
+    ) -> bool {
+        let unfinished = &mut self.unfinished;
+        self.ready.poll_woken(cx.waker(), |index, child_cx| {
+            if poll_child(index, child_cx) {
+                *unfinished -= 1;
+            }
+        });
+        self.unfinished == 0
     }
 }
 
@@ -125,38 +168,51 @@ where
     I: IntoIterator,
     I::Item: Future,
 {
+    let slots: Vec<_> = futures.into_iter().map(MaybeDone::new).collect();
     Gather {
-        slots: futures.into_iter().map(MaybeDone::new).collect(),
+        ready: ReadyList::new(slots.len()),
+        unfinished: slots.len(),
+        slots,
     }
 }
 
+// ANCHOR: gather
 /// The future returned by [`gather`].
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct Gather<F: Future> {
     /// One slot per future, in argument order.
     slots: Vec<MaybeDone<F>>,
+    /// Which children were woken since the last poll; it holds each child's waker.
+    ready: ReadyList,
+    /// How many slots still wait for their output.
+    unfinished: usize,
 }
 
 impl<F: Future> Future for Gather<F> {
     type Output = Vec<F::Output>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut all_done = true;
-        for slot in &mut self.slots {
-            // No short cut: every unfinished child must be polled to register its waker.
-            all_done &= slot.poll_slot(cx);
-        }
-        if !all_done {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // The slots are `Unpin` (the children are boxed), so the gather can be moved out of
+        // its pin. Poll the children that were woken, each with its own waker; no others.
+        let this = self.get_mut();
+        this.ready.poll_woken(cx.waker(), |index, child_cx| {
+            if this.slots[index].poll_child(child_cx) {
+                this.unfinished -= 1;
+            }
+        });
+        if this.unfinished > 0 {
             return Poll::Pending;
         }
-        Poll::Ready(self.slots.iter_mut().map(MaybeDone::take).collect())
+        Poll::Ready(this.slots.iter_mut().map(MaybeDone::take).collect())
     }
 }
+// ANCHOR_END: gather
 
 impl<F: Future> fmt::Debug for Gather<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gather")
             .field("slots", &self.slots)
+            .field("ready", &self.ready)
             .finish()
     }
 }
@@ -192,8 +248,11 @@ where
     I: IntoIterator,
     I::Item: Future<Output = Result<T, E>>,
 {
+    let slots: Vec<_> = futures.into_iter().map(MaybeDone::new).collect();
     TryGather {
-        slots: futures.into_iter().map(MaybeDone::new).collect(),
+        ready: ReadyList::new(slots.len()),
+        unfinished: slots.len(),
+        slots,
     }
 }
 
@@ -202,6 +261,10 @@ where
 pub struct TryGather<F: Future> {
     /// One slot per future, in argument order.
     slots: Vec<MaybeDone<F>>,
+    /// Which children were woken since the last poll; it holds each child's waker.
+    ready: ReadyList,
+    /// How many slots still wait for their output.
+    unfinished: usize,
 }
 
 impl<F, T, E> Future for TryGather<F>
@@ -210,25 +273,34 @@ where
 {
     type Output = Result<Vec<T>, E>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut all_done = true;
-        for index in 0..self.slots.len() {
-            let done = self.slots[index].poll_slot(cx);
-            if done && matches!(self.slots[index], MaybeDone::Done(Err(_))) {
-                let Err(error) = self.slots[index].take() else {
-                    unreachable!("the slot holds an error")
-                };
-                // Fail fast: drop every other child now, before returning the error.
-                let others = mem::take(&mut self.slots);
-                drop(others);
-                return Poll::Ready(Err(error));
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let mut failed = None;
+        this.ready.poll_woken(cx.waker(), |index, child_cx| {
+            if failed.is_some() {
+                return; // Fail fast: after an error, poll nobody else.
             }
-            all_done &= done;
+            let slot = &mut this.slots[index];
+            if slot.poll_child(child_cx) {
+                this.unfinished -= 1;
+                if matches!(slot, MaybeDone::Done(Err(_))) {
+                    failed = Some(index);
+                }
+            }
+        });
+        if let Some(index) = failed {
+            let Err(error) = this.slots[index].take() else {
+                unreachable!("the slot holds an error")
+            };
+            // Drop every other child now, before returning the error.
+            drop(mem::take(&mut this.slots));
+            this.ready.finish();
+            return Poll::Ready(Err(error));
         }
-        if !all_done {
+        if this.unfinished > 0 {
             return Poll::Pending;
         }
-        let outputs = self.slots.iter_mut().map(MaybeDone::take);
+        let outputs = this.slots.iter_mut().map(MaybeDone::take);
         Poll::Ready(outputs.collect())
     }
 }
@@ -237,6 +309,7 @@ impl<F: Future> fmt::Debug for TryGather<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TryGather")
             .field("slots", &self.slots)
+            .field("ready", &self.ready)
             .finish()
     }
 }
@@ -269,12 +342,18 @@ macro_rules! gather {
     (@slots [$(([$($skip:tt)*] $future:expr))+] [$($all:tt)*]) => {{
         // The futures are made now, like `gather`'s; they run when the result is awaited.
         let mut slots = ($($crate::__MaybeDone::new($future),)+);
+        // `$all` holds one `_` per future, and each `$skip` one per future before this one.
+        let mut children = $crate::__TupleChildren::new(<[&str]>::len(&[$(stringify!($all)),*]));
         ::std::future::poll_fn(move |cx| {
-            let mut all_done = true;
-            $(
-                let ($($skip,)* slot, ..) = &mut slots;
-                all_done &= slot.poll_slot(cx);
-            )+
+            let all_done = children.poll(cx, |index, child_cx| {
+                $(
+                    if index == <[&str]>::len(&[$(stringify!($skip)),*]) {
+                        let ($($skip,)* slot, ..) = &mut slots;
+                        return slot.poll_child(child_cx);
+                    }
+                )+
+                unreachable!("gather! has no child {index}")
+            });
             if !all_done {
                 return ::std::task::Poll::Pending;
             }

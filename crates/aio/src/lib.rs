@@ -74,6 +74,7 @@ mod pool;
 mod promise;
 mod protocol;
 mod reactor;
+mod ready_list;
 mod run_queue;
 mod runtime;
 mod sleep;
@@ -93,6 +94,8 @@ pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
 #[doc(hidden)]
 pub use gather::MaybeDone as __MaybeDone;
+#[doc(hidden)]
+pub use gather::TupleChildren as __TupleChildren;
 pub use gather::{gather, try_gather, Gather, TryGather};
 pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
 pub use pool::{
@@ -102,6 +105,7 @@ pub use pool::{
 pub use promise::Promise;
 pub use protocol::{create_connection, create_server, Protocol, Transport};
 pub use reactor::{io_waiter_count, socket_count, Registered};
+pub use ready_list::child_polls;
 pub use runtime::{loop_turns, now, run, task_count, timer_count, Builder, DEFAULT_SLOW_POLL};
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use streams::{

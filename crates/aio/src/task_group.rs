@@ -42,6 +42,7 @@ use std::rc::{Rc, Weak};
 use std::task::Poll;
 use std::thread;
 
+use crate::ready_list::ReadyList;
 use crate::task::{spawn, Task, TaskError};
 
 /// A set of tasks that finish together, and fail together (asyncio's `TaskGroup`).
@@ -150,14 +151,21 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
     /// When `join` returns, every task of the group has finished. Dropping the `join` future
     /// before that cancels the tasks still running.
     pub async fn join(self) -> Result<Vec<T>, E> {
-        // Wait until every task has finished, leaving the outcomes in place.
+        // Wait until every task has finished, leaving the outcomes in place. Each handle gets
+        // a waker of its own, so each poll looks only at the tasks that finished since the last
+        // (see `ready_list.rs`). No task joins the group meanwhile: `spawn` needs the group.
+        let mut ready = ReadyList::new(self.len());
+        let mut finished = vec![false; self.len()];
+        let mut unfinished = self.len();
         poll_fn(|cx| {
             let tasks = self.tasks.borrow();
-            let mut all = true;
-            for task in tasks.iter() {
-                all &= task.poll_finished(cx).is_ready();
-            }
-            if all {
+            ready.poll_woken(cx.waker(), |index, task_cx| {
+                if !finished[index] && tasks[index].poll_finished(task_cx).is_ready() {
+                    finished[index] = true;
+                    unfinished -= 1;
+                }
+            });
+            if unfinished == 0 {
                 Poll::Ready(())
             } else {
                 Poll::Pending

@@ -12,10 +12,12 @@
 //!
 //! # How it works
 //!
-//! Each poll looks at every task: finished tasks are counted, and unfinished ones remember the
-//! waker of the task that awaits the `Wait` (the same slot that awaiting the handle uses), so a
-//! finishing task wakes it. When the [`ReturnWhen`] condition holds, or the optional timeout
-//! fires, the tasks are split into `done` and `pending`, both in argument order.
+//! Each task's handle is given a waker of its own (see `ready_list.rs`): a finishing task wakes
+//! it, which lists the task's index and wakes the task that awaits the `Wait`. Each poll looks
+//! only at the listed tasks, counting those that finished (and those that failed), so a task
+//! finishing costs one look, not one look at every task. When the [`ReturnWhen`] condition
+//! holds, or the optional timeout fires, the tasks are split into `done` and `pending`, both in
+//! argument order.
 //!
 //! # Differences from asyncio
 //!
@@ -33,6 +35,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use crate::ready_list::ReadyList;
 use crate::sleep::{sleep, Sleep};
 use crate::task::{Task, TaskError};
 
@@ -132,8 +135,13 @@ where
     I: IntoIterator<Item = Task<T>>,
     T: Outcome,
 {
+    let tasks: Vec<_> = tasks.into_iter().collect();
     Wait {
-        tasks: tasks.into_iter().collect(),
+        ready: ReadyList::new(tasks.len()),
+        finished: vec![false; tasks.len()],
+        finished_count: 0,
+        failed: false,
+        tasks,
         return_when,
         timeout: None,
     }
@@ -144,6 +152,15 @@ where
 pub struct Wait<T> {
     /// The tasks, in argument order. Emptied when the `Wait` completes.
     tasks: Vec<Task<T>>,
+    /// Which tasks finished (or were woken for another reason) since the last poll; it holds
+    /// the waker given to each task's handle.
+    ready: ReadyList,
+    /// `finished[i]` is true once task `i` was seen to have finished.
+    finished: Vec<bool>,
+    /// How many entries of `finished` are true.
+    finished_count: usize,
+    /// True once a finished task was seen to have failed.
+    failed: bool,
     /// The condition to return on.
     return_when: ReturnWhen,
     /// The time limit, if any; its clock starts at the first poll.
@@ -164,18 +181,19 @@ impl<T: Outcome + 'static> Future for Wait<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        let mut finished = 0;
-        let mut failed = false;
-        for task in &this.tasks {
-            if task.poll_finished(cx).is_ready() {
-                finished += 1;
-                failed |= task.peek(has_failed).unwrap_or(false);
+        // Look only at the tasks whose handles were woken.
+        this.ready.poll_woken(cx.waker(), |index, task_cx| {
+            let task = &this.tasks[index];
+            if !this.finished[index] && task.poll_finished(task_cx).is_ready() {
+                this.finished[index] = true;
+                this.finished_count += 1;
+                this.failed |= task.peek(has_failed).unwrap_or(false);
             }
-        }
-        let all = finished == this.tasks.len();
+        });
+        let all = this.finished_count == this.tasks.len();
         let ready = match this.return_when {
-            ReturnWhen::FirstCompleted => finished > 0 || all,
-            ReturnWhen::FirstError => failed || all,
+            ReturnWhen::FirstCompleted => this.finished_count > 0 || all,
+            ReturnWhen::FirstError => this.failed || all,
             ReturnWhen::AllCompleted => all,
         };
         // Only look at the clock when the condition does not already hold.
@@ -187,6 +205,7 @@ impl<T: Outcome + 'static> Future for Wait<T> {
             return Poll::Pending;
         }
         this.timeout = None; // Releases the timer now.
+        this.ready.finish(); // A pending task that finishes later wakes nobody.
         let (done, pending) = mem::take(&mut this.tasks)
             .into_iter()
             .partition(Task::is_finished);
@@ -207,6 +226,7 @@ impl<T> fmt::Debug for Wait<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Wait")
             .field("tasks", &self.tasks)
+            .field("finished", &self.finished_count)
             .field("return_when", &self.return_when)
             .field("timeout", &self.timeout)
             .finish()
