@@ -12,6 +12,7 @@ mod client;
 mod counting;
 mod machine;
 mod runtimes;
+mod scaling;
 mod scenarios;
 
 use runtimes::{Aio, Runtime, Smol, Tokio};
@@ -125,6 +126,9 @@ fn ratio(ours: f64, theirs: f64, unit: Unit) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).is_some_and(|arg| arg == "scaling") {
+        return scaling::main(&args[2..]); // Its own table: see scaling.rs.
+    }
     if let [_, flag, addr, rounds] = &args[..] {
         if flag == "--echo-client" {
             let rounds = rounds.parse().expect("--echo-client ADDR ROUNDS");
