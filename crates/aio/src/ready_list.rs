@@ -2,7 +2,7 @@
 //!
 //! # The problem
 //!
-//! A combinator ([`gather`](crate::gather), [`wait`](crate::wait), a
+//! A combinator ([`gather`](crate::gather()), [`wait`](crate::wait()), a
 //! [`TaskGroup`](crate::TaskGroup)'s `join`) owns many children and runs in one task. The
 //! simple way to drive them is to hand every child the task's own waker and, each time the
 //! task is polled, poll every unfinished child. But then the task cannot tell which child woke
@@ -202,8 +202,8 @@ fn count_child_poll() {
     CHILD_POLLS.with(|polls| polls.set(polls.get() + 1));
 }
 
-/// How many times the combinators on this thread ([`gather`](crate::gather),
-/// [`try_gather`](crate::try_gather), [`gather!`](crate::gather!), [`wait`](crate::wait),
+/// How many times the combinators on this thread ([`gather`](crate::gather()),
+/// [`try_gather`](crate::try_gather), [`gather!`](crate::gather!), [`wait`](crate::wait()),
 /// [`TaskGroup::join`](crate::TaskGroup::join)) have polled one of their children.
 ///
 /// A cost meter, like [`loop_turns`](crate::loop_turns): each combinator polls only the

@@ -3,7 +3,7 @@
 //!
 //! # Why it differs from `gather`
 //!
-//! [`gather`](crate::gather) hands back outputs. `wait` hands back the [`Task`] handles
+//! [`gather`](crate::gather()) hands back outputs. `wait` hands back the [`Task`] handles
 //! themselves, split in two: `done` (finished, each still holding its outcome) and `pending`
 //! (still running). Nothing is cancelled or consumed: awaiting a done task gives its outcome
 //! at once, and a pending task keeps running, to be awaited, waited for again, or cancelled.
