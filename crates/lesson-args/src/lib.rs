@@ -419,6 +419,17 @@ pub mod testing {
         assert!(ran.stderr.contains(&usage), "no {usage:?} in {shown}");
         assert_eq!(ran.stdout, "", "{shown}");
     }
+
+    /// Checks that a run failed with one line on stderr that starts with `start`, exit status
+    /// 1, and no panic: a server on a busy port, a client where nothing listens.
+    #[track_caller]
+    pub fn assert_failed_with(ran: &Ran, start: &str) {
+        let shown = format!("{ran:#?}");
+        assert_eq!(ran.code, Some(1), "{shown}");
+        assert!(ran.stderr.starts_with(start), "{shown}");
+        assert_eq!(ran.stderr.lines().count(), 1, "{shown}");
+        assert!(!ran.stderr.contains("panicked"), "{shown}");
+    }
 }
 
 #[cfg(test)]

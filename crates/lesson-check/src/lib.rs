@@ -23,12 +23,14 @@
 #![warn(missing_docs)]
 
 mod deadline;
+pub mod deaf;
 mod python;
 mod served;
 
 use std::process::{Command, Output};
 
 pub use deadline::{run_with_deadline, DEADLINE};
+pub use deaf::{assert_stdout_gone_said, free_addr, Deaf};
 pub use python::{
     assert_same_as_twin, assert_same_output_as_original, needs_python, parse_needs, python,
     python3, python3_command, python_runner, run_original, run_python, skip_reason, skip_twins,

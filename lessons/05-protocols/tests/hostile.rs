@@ -7,15 +7,15 @@
 //! time, with the deadline of [`lesson_check::Served`] (or, with stdout closed, an equal one
 //! of its own); every socket operation has a timeout.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU16, Ordering};
-use std::sync::mpsc;
+use std::process::Command;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use lesson_check::Served;
+use lesson_args::testing::assert_failed_with;
+use lesson_check::deaf::spawning;
+use lesson_check::{assert_stdout_gone_said, free_addr, Deaf, Served};
 
 const MIB: usize = 1 << 20;
 
@@ -35,7 +35,10 @@ fn serve(test: &str) -> (Served, u32) {
     let tag = format!("{}:{test}", std::process::id());
     let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-05"));
     command.args(["--serve", "127.0.0.1:0"]).env(TAG, &tag);
-    let served = Served::start(command);
+    let served = {
+        let _spawning = spawning();
+        Served::start(command)
+    };
     let pid = pid_tagged(&tag);
     (served, pid)
 }
@@ -216,162 +219,33 @@ fn a_server_without_stdout_from_the_start_echoes() {
 fn serving_on_a_busy_port_is_an_error_not_a_panic() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = busy.local_addr().unwrap().to_string();
-    let ran = lesson_args::testing::run(env!("CARGO_BIN_EXE_lesson-05"), &["--serve", &addr]);
-    let shown = format!("{ran:#?}");
-    assert_eq!(ran.code, Some(1), "{shown}");
-    let start = format!("lesson-05: cannot listen on {addr}: ");
-    assert!(ran.stderr.starts_with(&start), "{shown}");
-    assert_eq!(ran.stderr.lines().count(), 1, "{shown}");
+    let ran = {
+        let _spawning = spawning();
+        lesson_args::testing::run(env!("CARGO_BIN_EXE_lesson-05"), &["--serve", &addr])
+    };
+    assert_failed_with(&ran, &format!("lesson-05: cannot listen on {addr}: "));
 }
 
 #[test]
 fn a_host_name_is_resolved() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-05"));
     command.args(["--serve", "localhost:0"]);
-    let served = Served::start(command);
+    let served = {
+        let _spawning = spawning();
+        Served::start(command)
+    };
     assert_eq!(echo(served.addr, "hello\n"), "hello\n");
     // `.invalid` is reserved: it never resolves (RFC 2606).
-    let ran = lesson_args::testing::run(
-        env!("CARGO_BIN_EXE_lesson-05"),
-        &["--serve", "no-such-host.invalid:8888"],
-    );
+    let ran = {
+        let _spawning = spawning();
+        lesson_args::testing::run(
+            env!("CARGO_BIN_EXE_lesson-05"),
+            &["--serve", "no-such-host.invalid:8888"],
+        )
+    };
     let shown = format!("{ran:#?}");
     assert_eq!(ran.code, Some(2), "{shown}");
     let error =
         "error: invalid ADDR 'no-such-host.invalid:8888': cannot resolve no-such-host.invalid: ";
     assert!(ran.stderr.starts_with(error), "{shown}");
-}
-
-/// The lesson in `--serve` mode with nobody reading its stdout: the pipe's read end is closed,
-/// so each write to stdout fails (EPIPE). Killed when dropped.
-struct Deaf {
-    child: Child,
-    /// Where it listens.
-    addr: SocketAddr,
-    /// Reads its stderr to the end.
-    stderr: Option<thread::JoinHandle<String>>,
-}
-
-impl Deaf {
-    /// Starts `command`, reads its first line, which ends with the address, and closes the
-    /// pipe: what the server prints next has nowhere to go.
-    fn after_first_line(command: Command) -> Deaf {
-        let mut deaf = Deaf::spawn(command, Stdio::piped());
-        let stdout = deaf.child.stdout.take().expect("stdout is piped");
-        let (send, receive) = mpsc::channel();
-        thread::spawn(move || {
-            let mut stdout = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = stdout.read_line(&mut line);
-            drop(stdout); // Closes the read end, before the test goes on.
-            let _ = send.send(line);
-        });
-        let line = match receive.recv_timeout(lesson_check::DEADLINE) {
-            Ok(line) => line,
-            Err(_) => deaf.fail("printed no first line"),
-        };
-        deaf.addr = match line.split_whitespace().last().map(str::parse) {
-            Some(Ok(addr)) => addr,
-            _ => deaf.fail(&format!("printed no address in its first line {line:?}")),
-        };
-        deaf
-    }
-
-    /// Starts `command` with its stdout a pipe that has no reader from the start, to listen
-    /// on `addr`; waits until it does.
-    fn from_the_start(command: Command, addr: SocketAddr) -> Deaf {
-        // A pipe whose reader is gone: `true` reads nothing from its stdin and exits.
-        let mut reader = Command::new("true")
-            .stdin(Stdio::piped())
-            .spawn()
-            .expect("true");
-        let pipe = reader.stdin.take().expect("stdin is piped");
-        reader.wait().expect("true ends");
-        let mut deaf = Deaf::spawn(command, pipe.into());
-        deaf.addr = addr;
-        let start = Instant::now();
-        while TcpStream::connect(addr).is_err() {
-            if let Ok(Some(status)) = deaf.child.try_wait() {
-                deaf.fail(&format!("exited ({status}) before it listened"));
-            }
-            if start.elapsed() > lesson_check::DEADLINE {
-                deaf.fail("did not listen");
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        deaf
-    }
-
-    fn spawn(mut command: Command, stdout: Stdio) -> Deaf {
-        let mut child = command
-            .env_remove("AIO_CLOCK")
-            .stdin(Stdio::null())
-            .stdout(stdout)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {command:?}: {e}"));
-        let mut stderr = child.stderr.take().expect("stderr is piped");
-        let stderr = thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        Deaf {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            stderr: Some(stderr),
-        }
-    }
-
-    /// Stops the server and returns what it printed on stderr.
-    fn stop(&mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let stderr = self
-            .stderr
-            .take()
-            .map(|reader| reader.join().unwrap_or_default());
-        stderr.unwrap_or_default()
-    }
-
-    /// Stops the server and fails the test with `why` and the server's stderr.
-    fn fail(&mut self, why: &str) -> ! {
-        let stderr = self.stop();
-        panic!("the server {why}.\n--- its stderr\n{stderr}");
-    }
-
-    /// Stops the server and returns what it printed on stderr.
-    fn into_stderr(mut self) -> String {
-        self.stop()
-    }
-}
-
-impl Drop for Deaf {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A loopback address whose port is free now. It is taken below 32768: Linux hands out ports
-/// from 32768 up for port 0 and for outgoing connections, so no other server or client of the
-/// tests takes it before the lesson binds it.
-fn free_addr() -> SocketAddr {
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let base = 20_000 + (std::process::id() % 1000) as u16 * 10;
-    for _ in 0..1000 {
-        let port = base + NEXT.fetch_add(1, Ordering::Relaxed) % 2000;
-        if let Ok(probe) = std::net::TcpListener::bind(("127.0.0.1", port)) {
-            return probe.local_addr().unwrap();
-        }
-    }
-    panic!("no free port from {base} up");
-}
-
-/// Checks that the server did not panic, and said at most once that stdout is gone (and
-/// exactly once if `noticed`: it printed after the pipe was closed).
-fn assert_stdout_gone_said(stderr: &str, noticed: bool) {
-    let said = stderr.matches("stdout is gone").count();
-    assert!(said <= 1 && (said == 1 || !noticed), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
 }
