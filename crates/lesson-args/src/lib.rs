@@ -35,7 +35,9 @@
 
 use std::fmt::Display;
 use std::io::Write;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What a lesson's `--help` prints, and what its parser accepts.
 #[derive(Debug, Clone, Copy)]
@@ -295,6 +297,104 @@ impl<'u> Args<'u> {
     }
 }
 
+/// An address from the command line: `127.0.0.1:8888`, `[::1]:8888`, or a host name and a
+/// port, `localhost:8888`, which is looked up once, when the command line is read. A name
+/// that does not resolve is a mistake on the command line, reported with the usage: take it
+/// with [`Args::word`] or [`Args::value`].
+#[derive(Debug)]
+pub struct Addr {
+    /// As it was given, for messages.
+    given: String,
+    /// What it stands for (a name may stand for several addresses, tried in turn).
+    resolved: Vec<SocketAddr>,
+}
+
+impl Addr {
+    /// The addresses it stands for, to listen on or connect to (the first that works).
+    pub fn resolved(&self) -> &[SocketAddr] {
+        &self.resolved
+    }
+}
+
+/// One address, shown as itself: a default such as `127.0.0.1:8888`.
+impl From<SocketAddr> for Addr {
+    fn from(addr: SocketAddr) -> Addr {
+        Addr {
+            given: addr.to_string(),
+            resolved: vec![addr],
+        }
+    }
+}
+
+impl FromStr for Addr {
+    type Err = String;
+
+    fn from_str(given: &str) -> Result<Addr, String> {
+        let resolved = match given.parse::<SocketAddr>() {
+            Ok(addr) => vec![addr],
+            Err(not_an_ip) => {
+                // HOST:PORT, or not an address at all (said as std says it).
+                let syntax = || not_an_ip.to_string();
+                let (host, port) = given.rsplit_once(':').ok_or_else(syntax)?;
+                if host.is_empty() || host.contains(':') {
+                    return Err(syntax()); // An IPv6 address needs its brackets: [::1]:8888.
+                }
+                let port: u16 = port.parse().map_err(|_| syntax())?;
+                let found = (host, port)
+                    .to_socket_addrs()
+                    .map_err(|e| format!("cannot resolve {host}: {e}"))?;
+                let found: Vec<SocketAddr> = found.collect();
+                if found.is_empty() {
+                    return Err(format!("cannot resolve {host}: no address"));
+                }
+                found
+            }
+        };
+        Ok(Addr {
+            given: given.into(),
+            resolved,
+        })
+    }
+}
+
+impl Display for Addr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.given)
+    }
+}
+
+// ANCHOR: say
+/// Prints a line for the person watching the server, like `println!`; never fails the server.
+///
+/// `println!` panics when stdout is gone: after `--serve | head -1` the pipe is closed, and
+/// the next write fails (EPIPE). In a connection's task, that panic would end the connection.
+/// The log is for whoever watches the server; the clients must not pay for it. So when stdout
+/// is gone the server keeps serving and stops logging, and says so once on stderr.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::log_line(env!("CARGO_PKG_NAME"), format_args!($($arg)*))
+    };
+}
+
+/// What [`say!`] does in the program `name`: writes one line on stdout, or nothing once
+/// stdout is gone.
+#[doc(hidden)]
+pub fn log_line(name: &str, line: std::fmt::Arguments) {
+    static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        STDOUT_GONE.store(true, Ordering::Relaxed);
+        let _ = writeln!(
+            std::io::stderr(),
+            "{name}: stdout is gone ({e}); serving on, without a log"
+        );
+    }
+}
+// ANCHOR_END: say
+
 /// For the lessons' command-line tests: run a lesson with a deadline, check its `--help` and
 /// its errors.
 #[doc(hidden)]
@@ -525,5 +625,23 @@ mod tests {
         assert!(help.contains("\n  --connect ADDR [LINE...]  connect\n"));
         assert!(help.contains("\n  -h, --help                print this help and exit\n"));
         assert!(help.contains("\n  AIO_CLOCK=virtual "));
+    }
+
+    #[test]
+    fn an_addr_is_an_ip_address_and_port_or_a_host_name_and_port() {
+        let ip: Addr = "127.0.0.1:8888".parse().unwrap();
+        assert_eq!(ip.resolved(), [SocketAddr::from(([127, 0, 0, 1], 8888))]);
+        assert_eq!(ip.to_string(), "127.0.0.1:8888");
+        let v6: Addr = "[::1]:8888".parse().unwrap();
+        assert_eq!(v6.resolved().len(), 1);
+        let name: Addr = "localhost:8888".parse().unwrap();
+        assert_eq!(name.to_string(), "localhost:8888");
+        assert!(name.resolved().iter().all(|a| a.port() == 8888));
+        for wrong in ["8888", ":8888", "::1:8888", "localhost:port"] {
+            let error = wrong.parse::<Addr>().unwrap_err();
+            assert_eq!(error, "invalid socket address syntax", "{wrong}");
+        }
+        let default = Addr::from(SocketAddr::from(([127, 0, 0, 1], 8888)));
+        assert_eq!(default.to_string(), "127.0.0.1:8888");
     }
 }

@@ -10,13 +10,13 @@
 
 use std::cell::Cell;
 use std::io::{self, Write};
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aio::{StreamReader, StreamWriter};
+use lesson_args::{say, Addr};
 
 // ANCHOR: handle_once
 /// The article's handler: one `read`, one answer, close. Whatever comes after the first piece
@@ -137,36 +137,6 @@ async fn demo() {
 }
 // ANCHOR_END: demo
 
-// ANCHOR: say
-/// `println!` for the server's log, which can never take a connection down.
-///
-/// `println!` panics when stdout is gone: after `--serve | head -1` the pipe is closed, and
-/// the next write fails (EPIPE). In a connection's task, that panic would end the connection.
-/// The log is for whoever watches the server; the clients must not pay for it. So when stdout
-/// is gone the server keeps serving and stops logging, and says so once on stderr.
-macro_rules! say {
-    ($($arg:tt)*) => {
-        log_line(format_args!($($arg)*))
-    };
-}
-
-/// What `say!` does: writes one line on stdout, or nothing once stdout is gone.
-fn log_line(line: std::fmt::Arguments) {
-    static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
-    if STDOUT_GONE.load(Ordering::Relaxed) {
-        return;
-    }
-    if let Err(e) = writeln!(io::stdout().lock(), "{line}") {
-        STDOUT_GONE.store(true, Ordering::Relaxed);
-        let name = env!("CARGO_PKG_NAME");
-        let _ = writeln!(
-            io::stderr(),
-            "{name}: stdout is gone ({e}); serving on, without a log"
-        );
-    }
-}
-// ANCHOR_END: say
-
 // ANCHOR: serve
 /// `--serve`: an echo server that stays up, for `nc` (or the asyncio client) to talk to.
 async fn serve(addr: Addr) -> Result<(), String> {
@@ -219,7 +189,9 @@ async fn connect(addr: Addr, lines: &[String]) -> Result<(), String> {
 fn main() -> ExitCode {
     let mut args = USAGE.parse();
     let done = if args.flag("--serve") {
-        let addr = args.word("ADDR").unwrap_or_else(Addr::default_serve);
+        let addr = args
+            .word("ADDR")
+            .unwrap_or_else(|| Addr::from(SocketAddr::from(([127, 0, 0, 1], 8888))));
         args.finish();
         aio::run(serve(addr))
     } else if let Some(addr) = args.value("--connect") {
@@ -239,68 +211,6 @@ fn main() -> ExitCode {
             let _ = writeln!(io::stderr(), "{}: {why}", env!("CARGO_PKG_NAME"));
             ExitCode::FAILURE
         }
-    }
-}
-
-/// An address from the command line: `127.0.0.1:8888`, `[::1]:8888`, or a host name and a
-/// port, `localhost:8888`, which is looked up once, when the command line is read. A name
-/// that does not resolve is a mistake on the command line, reported with the usage.
-#[derive(Debug)]
-struct Addr {
-    /// As it was given, for messages.
-    given: String,
-    /// What it stands for (a name may stand for several addresses, tried in turn).
-    resolved: Vec<SocketAddr>,
-}
-
-impl Addr {
-    /// `--serve`'s address when none is given.
-    fn default_serve() -> Addr {
-        Addr {
-            given: "127.0.0.1:8888".into(),
-            resolved: vec![([127, 0, 0, 1], 8888).into()],
-        }
-    }
-
-    fn resolved(&self) -> &[SocketAddr] {
-        &self.resolved
-    }
-}
-
-impl std::str::FromStr for Addr {
-    type Err = String;
-
-    fn from_str(given: &str) -> Result<Addr, String> {
-        let resolved = match given.parse::<SocketAddr>() {
-            Ok(addr) => vec![addr],
-            Err(not_an_ip) => {
-                // HOST:PORT, or not an address at all (said as std says it).
-                let syntax = || not_an_ip.to_string();
-                let (host, port) = given.rsplit_once(':').ok_or_else(syntax)?;
-                if host.is_empty() || host.contains(':') {
-                    return Err(syntax()); // An IPv6 address needs its brackets: [::1]:8888.
-                }
-                let port: u16 = port.parse().map_err(|_| syntax())?;
-                let found = (host, port)
-                    .to_socket_addrs()
-                    .map_err(|e| format!("cannot resolve {host}: {e}"))?;
-                let found: Vec<SocketAddr> = found.collect();
-                if found.is_empty() {
-                    return Err(format!("cannot resolve {host}: no address"));
-                }
-                found
-            }
-        };
-        Ok(Addr {
-            given: given.into(),
-            resolved,
-        })
-    }
-}
-
-impl std::fmt::Display for Addr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.given)
     }
 }
 

@@ -6,13 +6,13 @@
 
 use std::cell::RefCell;
 use std::io::{self, Write};
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aio::{Protocol, Transport};
+use lesson_args::{say, Addr};
 
 /// What a protocol saw, kept to print in order at the end (its callbacks run between the
 /// client's steps, so printing at once would interleave the two sides' lines).
@@ -263,32 +263,6 @@ async fn flow_control() {
 
 // ANCHOR_END: parts
 
-/// `println!` for the server's log, which can never take a connection down: when stdout is
-/// gone (`--serve | head -1` closes the pipe, and writing fails with EPIPE, which makes
-/// `println!` panic), the server keeps serving and stops logging, and says so once on stderr.
-/// Lesson 04's chapter shows it.
-macro_rules! say {
-    ($($arg:tt)*) => {
-        log_line(format_args!($($arg)*))
-    };
-}
-
-/// What `say!` does: writes one line on stdout, or nothing once stdout is gone.
-fn log_line(line: std::fmt::Arguments) {
-    static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
-    if STDOUT_GONE.load(Ordering::Relaxed) {
-        return;
-    }
-    if let Err(e) = writeln!(io::stdout().lock(), "{line}") {
-        STDOUT_GONE.store(true, Ordering::Relaxed);
-        let name = env!("CARGO_PKG_NAME");
-        let _ = writeln!(
-            io::stderr(),
-            "{name}: stdout is gone ({e}); serving on, without a log"
-        );
-    }
-}
-
 /// `--serve`: the echo protocol, kept up for `nc`, with no log.
 async fn serve(addr: Addr) -> Result<(), String> {
     let server = aio::create_server(addr.resolved(), || EchoProtocol {
@@ -307,7 +281,9 @@ async fn serve(addr: Addr) -> Result<(), String> {
 fn main() -> ExitCode {
     let mut args = USAGE.parse();
     if args.flag("--serve") {
-        let addr = args.word("ADDR").unwrap_or_else(Addr::default_serve);
+        let addr = args
+            .word("ADDR")
+            .unwrap_or_else(|| Addr::from(SocketAddr::from(([127, 0, 0, 1], 8888))));
         args.finish();
         // A server that cannot listen: one line that says why, and the status of a failure.
         if let Err(why) = aio::run(serve(addr)) {
@@ -323,68 +299,6 @@ fn main() -> ExitCode {
         flow_control().await;
     });
     ExitCode::SUCCESS
-}
-
-/// An address from the command line: `127.0.0.1:8888`, `[::1]:8888`, or a host name and a
-/// port, `localhost:8888`, which is looked up once, when the command line is read. A name
-/// that does not resolve is a mistake on the command line, reported with the usage.
-#[derive(Debug)]
-struct Addr {
-    /// As it was given, for messages.
-    given: String,
-    /// What it stands for (a name may stand for several addresses, tried in turn).
-    resolved: Vec<SocketAddr>,
-}
-
-impl Addr {
-    /// `--serve`'s address when none is given.
-    fn default_serve() -> Addr {
-        Addr {
-            given: "127.0.0.1:8888".into(),
-            resolved: vec![([127, 0, 0, 1], 8888).into()],
-        }
-    }
-
-    fn resolved(&self) -> &[SocketAddr] {
-        &self.resolved
-    }
-}
-
-impl std::str::FromStr for Addr {
-    type Err = String;
-
-    fn from_str(given: &str) -> Result<Addr, String> {
-        let resolved = match given.parse::<SocketAddr>() {
-            Ok(addr) => vec![addr],
-            Err(not_an_ip) => {
-                // HOST:PORT, or not an address at all (said as std says it).
-                let syntax = || not_an_ip.to_string();
-                let (host, port) = given.rsplit_once(':').ok_or_else(syntax)?;
-                if host.is_empty() || host.contains(':') {
-                    return Err(syntax()); // An IPv6 address needs its brackets: [::1]:8888.
-                }
-                let port: u16 = port.parse().map_err(|_| syntax())?;
-                let found = (host, port)
-                    .to_socket_addrs()
-                    .map_err(|e| format!("cannot resolve {host}: {e}"))?;
-                let found: Vec<SocketAddr> = found.collect();
-                if found.is_empty() {
-                    return Err(format!("cannot resolve {host}: no address"));
-                }
-                found
-            }
-        };
-        Ok(Addr {
-            given: given.into(),
-            resolved,
-        })
-    }
-}
-
-impl std::fmt::Display for Addr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.given)
-    }
 }
 
 /// The command line: `--help` prints the description in Cargo.toml and this option.

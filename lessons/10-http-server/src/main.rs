@@ -10,11 +10,11 @@
 
 use std::io::{self, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aio::{StreamReader, StreamWriter};
 use http_lite::{Request, RequestParser, Response};
+use lesson_args::say;
 
 mod script;
 
@@ -110,32 +110,6 @@ fn respond(request: &Request, client: &str) -> Response {
     }
 }
 // ANCHOR_END: respond
-
-/// `println!` for the server's log, which can never take a connection down: when stdout is
-/// gone (`--serve | head -1` closes the pipe, and writing fails with EPIPE, which makes
-/// `println!` panic and end the connection's task), the server keeps serving and stops
-/// logging, and says so once on stderr. Lesson 04's chapter shows it.
-macro_rules! say {
-    ($($arg:tt)*) => {
-        log_line(format_args!($($arg)*))
-    };
-}
-
-/// What `say!` does: writes one line on stdout, or nothing once stdout is gone.
-fn log_line(line: std::fmt::Arguments) {
-    static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
-    if STDOUT_GONE.load(Ordering::Relaxed) {
-        return;
-    }
-    if let Err(e) = writeln!(io::stdout().lock(), "{line}") {
-        STDOUT_GONE.store(true, Ordering::Relaxed);
-        let name = env!("CARGO_PKG_NAME");
-        let _ = writeln!(
-            io::stderr(),
-            "{name}: stdout is gone ({e}); serving on, without a log"
-        );
-    }
-}
 
 // ANCHOR: handle
 /// Serves one connection: requests in a loop while the client keeps it alive.

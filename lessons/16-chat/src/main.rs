@@ -17,10 +17,10 @@ use std::net::ToSocketAddrs;
 use std::num::NonZeroU64;
 use std::process::ExitCode;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aio::{StreamReader, StreamWriter};
+use lesson_args::say;
 
 mod script;
 
@@ -222,32 +222,6 @@ async fn start_chat(addr: impl ToSocketAddrs, idle: Duration) -> io::Result<aio:
     .await
 }
 // ANCHOR_END: server
-
-/// `println!` for the server's log, which can never take a connection down: when stdout is
-/// gone (`--serve | head -1` closes the pipe, and writing fails with EPIPE, which makes
-/// `println!` panic), the server keeps serving and stops logging, and says so once on stderr.
-/// Lesson 04's chapter shows it.
-macro_rules! say {
-    ($($arg:tt)*) => {
-        log_line(format_args!($($arg)*))
-    };
-}
-
-/// What `say!` does: writes one line on stdout, or nothing once stdout is gone.
-fn log_line(line: std::fmt::Arguments) {
-    static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
-    if STDOUT_GONE.load(Ordering::Relaxed) {
-        return;
-    }
-    if let Err(e) = writeln!(io::stdout().lock(), "{line}") {
-        STDOUT_GONE.store(true, Ordering::Relaxed);
-        let name = env!("CARGO_PKG_NAME");
-        let _ = writeln!(
-            io::stderr(),
-            "{name}: stdout is gone ({e}); serving on, without a log"
-        );
-    }
-}
 
 /// Without arguments: the scripted demo (`src/script.rs`). `--serve [--port N] [--idle SECS]`:
 /// the server alone, for `nc`.
