@@ -30,6 +30,10 @@
 //! ([`Args::word`], [`Args::words`]) are what is left once the options are taken, so take
 //! the options first. [`Args::finish`] refuses whatever nobody took. `--name=value` works like
 //! `--name value`, and every argument after `--` is a plain word, even one that starts with `-`.
+//!
+//! For the servers: an [`Addr`] is an `ADDR` on the command line (a host name is looked up
+//! once, and one that does not resolve is a usage error), and [`say!`] prints a line for the
+//! person watching the server without ever failing the server.
 
 #![warn(missing_docs)]
 
