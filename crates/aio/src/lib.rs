@@ -16,8 +16,8 @@
 //! One thread runs the loop (`runtime`). Tasks live in a table on that thread (`task`);
 //! wakers, which may be called from any thread, push task ids into a channel (`run_queue`).
 //! Timers sit in a binary heap (`timers`); sockets are registered, edge-triggered, with a
-//! `polling::Poller` (epoll on Linux, kqueue on macOS and the BSDs), whose `notify()` lets
-//! other threads wake the loop (`reactor`, with one backend file per kind of poller); blocking
+//! `polling::Poller` (epoll on Linux, kqueue on macOS and the BSDs), and other threads wake the
+//! loop through the reactor's `notify()` (`reactor`, one backend file per kind of poller); blocking
 //! calls go to a thread pool whose results wake the loop (`pool`). The crate has no `unsafe`
 //! code. One turn of the loop:
 //!
