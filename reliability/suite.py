@@ -401,7 +401,7 @@ async def chat_probe(addr, timeout=10.0, tag=b"p"):
     return await asyncio.wait_for(probe(), timeout)
 
 
-async def chat_room(addr, n, k, row):
+async def chat_room(srv, n, k, row):
     """`n` members join at once; once all are in, each says `k` lines; once all have spoken,
     each reads what it heard and checks it byte for byte: every other member's lines, and a
     join notice for everyone who came in after it, nothing else. Then all leave at once.
@@ -415,21 +415,25 @@ async def chat_room(addr, n, k, row):
     everything = sorted(line for lines in said for line in lines)
     joined = spoken = 0
     everyone_in, everyone_spoke = asyncio.Event(), asyncio.Event()
+    server_done = asyncio.Event()
 
     async def member(i):
         nonlocal joined, spoken
-        reader, writer, online, verified = await join(addr, names[i])
+        reader, writer, online, verified = await join(srv.addr, names[i])
+        writer.transport.pause_reading()  # Until the server has said everything.
         try:
             before = set(online)
             check(len(before) == len(online), f"{names[i]!r}: a name twice in the greeting")
             joined += 1
             if joined == n:
+                phases["all in"] = time.monotonic()
                 everyone_in.set()
             await everyone_in.wait()
             writer.write(b"".join(chat_line(i, j) + b"\n" for j in range(k)))
             await writer.drain()
             spoken += 1
             if spoken == n:
+                phases["all spoke"] = time.monotonic()
                 everyone_spoke.set()
             await everyone_spoke.wait()
             own = set(said[i])
@@ -437,6 +441,8 @@ async def chat_room(addr, n, k, row):
             want += [b"* " + name + b" joined\n" for name in names
                      if name not in before and name != names[i]]
             size = sum(map(len, want))
+            await server_done.wait()
+            writer.transport.resume_reading()
             heard = bytearray()
             while len(heard) < size:
                 piece = await reader.read(1 << 18)
@@ -456,7 +462,28 @@ async def chat_room(addr, n, k, row):
             writer.close()
             raise
 
+    async def wait_until_quiet():
+        """Sets `server_done` once everyone has spoken and the server has stopped working
+        (its CPU time stands still for 0.2 s), or after 30 s."""
+        await everyone_spoke.wait()
+        end = time.monotonic() + 30
+        last, still_since = srv.cpu(), time.monotonic()
+        while time.monotonic() < end and time.monotonic() - still_since < 0.2:
+            await asyncio.sleep(0.02)
+            now = srv.cpu()
+            if now != last:
+                last, still_since = now, time.monotonic()
+        phases["server done"] = time.monotonic()
+        server_done.set()
+
+    phases = {"start": time.monotonic()}
+    quiet = asyncio.create_task(wait_until_quiet())
     results = await gather_clients([member(i) for i in range(n)], row, "members")
+    quiet.cancel()
+    phases["all heard"] = time.monotonic()
+    marks = list(phases.items())
+    row.note("room: " + ", ".join(f"{name} at {when - marks[0][1]:.1f}s"
+                                  for name, when in marks[1:]))
     for _, writer in results:
         writer.close()
     return sum(v for v, _ in results), len(results)
@@ -498,12 +525,13 @@ async def case_concurrent(srv, row, n=None):
         done = len(got)
         what = "answered (9 requests each)"
     else:
-        verified, done = await chat_room(srv.addr, n, 1, row)
+        verified, done = await chat_room(srv, n, 1, row)
         row.verified += verified
         what = "chatted (each said a line; every other member heard it)"
     took = time.monotonic() - start
     row.require(done == n, f"{n - done} of {n} clients were not served")
-    row.note(f"{done} of {n} clients {what} in {took:.1f}s")
+    row.note(f"{done} of {n} clients {what} in {took:.1f}s; the server used "
+             f"{srv.cpu():.1f}s of CPU")
     # The clients are gone: the server lets go of every connection.
     release = await srv.wait_fds(row.fds_before, 5 + MARGIN)
     row.release, row.limit = release, 5
@@ -1183,7 +1211,7 @@ IDLE_SHORT = 2.0  # lesson 16's --idle in the case that tests it
 ALL = ("04", "05", "10", "16")
 CASES = [
     # (name, lessons, function, server options, deadline in seconds)
-    ("concurrent", ALL, case_concurrent, {}, 90),
+    ("concurrent", ALL, case_concurrent, {}, 180),
     ("slow reader", ALL, case_slow_reader, {}, 60),
     ("never reads", ("04", "05"), echo_never_reads, {}, 60),
     ("never reads", ("10",), http_never_reads, {}, 60),
