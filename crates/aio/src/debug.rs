@@ -26,10 +26,10 @@ pub(crate) fn check_main_poll(took: Duration, threshold: Duration) {
 // ANCHOR_END: check
 
 fn report(who: &str, took: Duration) {
-    eprintln!(
+    crate::trace::stderr_line(format_args!(
         "aio debug: {who} blocked the loop for {} ms in one poll.\n  \
          No other task could run meanwhile: move blocking work to aio::to_thread \
          (or aio::run_in_executor), or .await between steps.",
         took.as_millis()
-    );
+    ));
 }

@@ -629,7 +629,9 @@ impl Server {
                     // Out of descriptors or memory: accepting again at once would fail again,
                     // in a busy loop. Wait a second, as asyncio does.
                     Err(e) => {
-                        eprintln!("aio: accept failed ({e}); retrying in {ACCEPT_RETRY:?}");
+                        crate::trace::stderr_line(format_args!(
+                            "aio: accept failed ({e}); retrying in {ACCEPT_RETRY:?}"
+                        ));
                         crate::sleep(ACCEPT_RETRY).await;
                         continue;
                     }

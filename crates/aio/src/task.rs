@@ -450,10 +450,10 @@ impl Leftovers {
         // asyncio logs "Task exception was never retrieved"; so do we, for panics nobody took.
         if let (Stage::Failed(TaskError::Panicked(_)), Some(header)) = (&self.outcome, &self.header)
         {
-            eprintln!(
+            crate::trace::stderr_line(format_args!(
                 "aio: {} panicked and its Task was never awaited",
                 header.describe()
-            );
+            ));
         }
         // The destructors of the future, then of the outcome, run here.
         drop(self.future);

@@ -25,6 +25,14 @@ use std::time::{Duration, Instant};
 
 use crate::runtime;
 
+/// Writes one line to stderr, and ignores a failure: the runtime's own messages (a failed
+/// accept, a panic nobody awaited, debug mode, trace) must never take down the program they
+/// describe. (`eprintln!` panics when stderr is a closed pipe, as in `server 2>&1 | head -1`.)
+pub(crate) fn stderr_line(line: fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// Where trace lines go: a function given each line (without a newline).
 #[derive(Clone)]
 pub(crate) struct Sink(Arc<dyn Fn(&str) + Send + Sync>);
@@ -32,7 +40,7 @@ pub(crate) struct Sink(Arc<dyn Fn(&str) + Send + Sync>);
 impl Sink {
     /// Each line to stderr: what `AIO_TRACE=1` and `Builder::trace(true)` choose.
     pub(crate) fn stderr() -> Sink {
-        Sink(Arc::new(|line| eprintln!("{line}")))
+        Sink(Arc::new(|line| stderr_line(format_args!("{line}"))))
     }
 
     /// Each line to `f`.
