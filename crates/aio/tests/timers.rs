@@ -88,6 +88,7 @@ fn real_time_sleeps_never_wake_early() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri takes over ten minutes for 10,000 tasks")]
 fn ten_thousand_sleeps_all_complete_on_the_loops_one_thread() {
     const N: u64 = 10_000;
     let loop_thread = std::thread::current().id();
@@ -175,6 +176,10 @@ fn dropping_a_pending_sleep_removes_its_timer() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri takes over a minute for 1,000 cancelled sleeps; the tests above cancel a few"
+)]
 fn cancelled_timers_do_not_pile_up_in_the_heap() {
     // Lazy deletion leaves dead heap entries behind; they must not delay or wake anything.
     let elapsed = virtual_run(async {

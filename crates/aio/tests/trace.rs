@@ -145,6 +145,7 @@ fn waiting_for_a_blocking_job_parks_the_loop_until_a_waker_notifies_it() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri cannot run a TCP listener (see .ci/miri.sh)")]
 fn a_connection_wakes_the_parked_loop_with_a_socket_event() {
     // A client thread connects only once the loop has said it parks.
     let (addr_tx, addr_rx) = mpsc::channel();
@@ -264,6 +265,7 @@ fn child_sleeps() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri cannot start a child process")]
 fn aio_trace_1_writes_the_trace_to_stderr() {
     let stderr = stderr_of_child(Some("1"));
     let trace: Vec<&str> = (stderr.lines())
@@ -284,6 +286,7 @@ fn aio_trace_1_writes_the_trace_to_stderr() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri cannot start a child process")]
 fn aio_trace_unset_or_0_writes_nothing() {
     for value in [None, Some("0")] {
         let stderr = stderr_of_child(value);

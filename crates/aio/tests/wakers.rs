@@ -255,6 +255,10 @@ fn a_wake_from_another_thread_ends_a_long_timed_wait_early() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri needs over a minute for 1,000 round trips, past the 20 s limit its own clock measures"
+)]
 fn a_thousand_round_trips_with_a_thread_lose_no_wake() {
     // Wakes land at every point of the loop's turn, including just as it decides to park.
     let rounds = within(Duration::from_secs(20), || {
