@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
-use std::sync::{mpsc, Mutex, MutexGuard};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -34,8 +34,10 @@ pub struct Deaf {
     child: Child,
     /// Where it listens.
     pub addr: SocketAddr,
+    /// What it has printed on stderr so far, filled by `reader`.
+    stderr: Arc<Mutex<String>>,
     /// Reads its stderr to the end.
-    stderr: Option<thread::JoinHandle<String>>,
+    reader: Option<thread::JoinHandle<()>>,
 }
 
 impl Deaf {
@@ -104,16 +106,22 @@ impl Deaf {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("could not start {command:?}: {e}"));
-        let mut stderr = child.stderr.take().expect("stderr is piped");
-        let stderr = thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
+        let mut pipe = child.stderr.take().expect("stderr is piped");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let text = stderr.clone();
+        let reader = thread::spawn(move || {
+            let mut chunk = [0; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+                text.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&chunk[..n]));
+            }
         });
         Deaf {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            stderr: Some(stderr),
+            stderr,
+            reader: Some(reader),
         }
     }
 
@@ -121,11 +129,10 @@ impl Deaf {
     fn stop(&mut self) -> String {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let stderr = self
-            .stderr
-            .take()
-            .map(|reader| reader.join().unwrap_or_default());
-        stderr.unwrap_or_default()
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        self.stderr.lock().unwrap().clone()
     }
 
     /// Stops the server and fails the test with `why` and the server's stderr.
@@ -136,6 +143,17 @@ impl Deaf {
 
     /// Stops the server and returns what it printed on stderr.
     pub fn into_stderr(mut self) -> String {
+        self.stop()
+    }
+
+    /// Waits until the server has printed `words` on stderr (or for [`DEADLINE`]), then stops
+    /// it and returns what it printed there. A server logs a request after answering it, so
+    /// the log line that finds stdout gone may come a moment after the client has its answer.
+    pub fn into_stderr_once_it_says(mut self, words: &str) -> String {
+        let start = Instant::now();
+        while !self.stderr.lock().unwrap().contains(words) && start.elapsed() < DEADLINE {
+            thread::sleep(Duration::from_millis(10));
+        }
         self.stop()
     }
 }

@@ -37,7 +37,7 @@ fn a_closed_stdout_costs_no_client_its_echo() {
     for line in ["hello\n", "still there?\n"] {
         assert_eq!(echo(server.addr, line), line);
     }
-    assert_stdout_gone_said(&server.into_stderr(), true);
+    assert_stdout_gone_said(&server.into_stderr_once_it_says("stdout is gone"), true);
 }
 
 #[test]
@@ -47,7 +47,7 @@ fn a_server_without_stdout_from_the_start_echoes() {
     command.args(["--serve", &addr.to_string()]);
     let server = Deaf::from_the_start(command, addr);
     assert_eq!(echo(server.addr, "hello\n"), "hello\n");
-    assert_stdout_gone_said(&server.into_stderr(), true);
+    assert_stdout_gone_said(&server.into_stderr_once_it_says("stdout is gone"), true);
 }
 
 /// Runs the lesson with `args` to its end, holding the lock every process start here takes.

@@ -212,7 +212,7 @@ fn a_server_without_stdout_from_the_start_echoes() {
     command.args(["--serve", &addr.to_string()]);
     let server = Deaf::from_the_start(command, addr);
     assert_eq!(echo(server.addr, "hello\n"), "hello\n");
-    assert_stdout_gone_said(&server.into_stderr(), true);
+    assert_stdout_gone_said(&server.into_stderr_once_it_says("stdout is gone"), true);
 }
 
 #[test]

@@ -176,7 +176,7 @@ fn a_closed_stdout_costs_no_client_its_answer() {
         assert_hello(&get(server.addr));
     }
     // Each answer is logged: the first log line after the pipe closed found it gone.
-    assert_stdout_gone_said(&server.into_stderr(), true);
+    assert_stdout_gone_said(&server.into_stderr_once_it_says("stdout is gone"), true);
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn a_server_without_stdout_from_the_start_answers() {
     command.args(["--serve", "--port", &addr.port().to_string()]);
     let server = Deaf::from_the_start(command, addr);
     assert_hello(&get(server.addr));
-    assert_stdout_gone_said(&server.into_stderr(), true);
+    assert_stdout_gone_said(&server.into_stderr_once_it_says("stdout is gone"), true);
 }
 
 #[test]

@@ -166,7 +166,7 @@ fn a_server_without_stdout_from_the_start_chats() {
     let mut alice = join(server.addr, "alice");
     let _bob = join(server.addr, "bob");
     assert_eq!(next_line(&mut alice), "* bob joined");
-    assert_stdout_gone_said(&server.into_stderr(), true);
+    assert_stdout_gone_said(&server.into_stderr_once_it_says("stdout is gone"), true);
 }
 
 #[test]
