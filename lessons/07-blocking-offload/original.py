@@ -56,9 +56,7 @@ def beats_bucket(beats):
 def silence_bucket(silence):
     if silence >= CALL:
         return "the whole call or longer (0.4 s+)"
-    if silence < BEAT * 4:
-        return "under 0.2 s (on time)"
-    return "between 0.2 s and 0.4 s"
+    return "shorter than the call (the loop kept beating)"
 
 
 async def watch(what, work, verbose):
