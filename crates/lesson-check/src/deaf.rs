@@ -146,6 +146,11 @@ impl Deaf {
         self.stop()
     }
 
+    /// True if the server has printed `words` on stderr so far.
+    pub fn has_said(&self, words: &str) -> bool {
+        self.stderr.lock().unwrap().contains(words)
+    }
+
     /// Waits until the server has printed `words` on stderr (or for [`DEADLINE`]), then stops
     /// it and returns what it printed there. A server logs a request after answering it, so
     /// the log line that finds stdout gone may come a moment after the client has its answer.
