@@ -108,6 +108,11 @@ impl Served {
         );
     }
 
+    /// The server's process id (to read what the kernel says of it, as `/proc/PID/fd`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The server's output after its first line, line by line; each line is waited for at
     /// most [`DEADLINE`].
     ///

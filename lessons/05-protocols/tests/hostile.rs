@@ -30,45 +30,15 @@ const STALLED: Duration = Duration::from_secs(1);
 
 /// The lesson's echo server in `--serve` mode on a free port (killed when dropped), and its
 /// process id.
-fn serve(test: &str) -> (Served, u32) {
-    // Served does not say which process it started: a variable only this server has finds it.
-    let tag = format!("{}:{test}", std::process::id());
+fn serve() -> (Served, u32) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-05"));
-    command.args(["--serve", "127.0.0.1:0"]).env(TAG, &tag);
+    command.args(["--serve", "127.0.0.1:0"]);
     let served = {
         let _spawning = spawning();
         Served::start(command)
     };
-    let pid = pid_tagged(&tag);
+    let pid = served.pid();
     (served, pid)
-}
-
-/// The environment variable that tells the tests' servers apart.
-const TAG: &str = "LESSON_05_HOSTILE_TEST";
-
-/// The process whose environment has `TAG=tag`.
-fn pid_tagged(tag: &str) -> u32 {
-    let wanted = format!("{TAG}={tag}");
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|name| name.parse().ok())
-        else {
-            continue;
-        };
-        // Other users' processes are not readable: skip them.
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-            continue;
-        };
-        if environ
-            .split(|&b| b == 0)
-            .any(|var| var == wanted.as_bytes())
-        {
-            return pid;
-        }
-    }
-    panic!("no process has {wanted}");
 }
 
 /// A line of the server's `/proc/PID/status`, in bytes (`VmRSS`, `VmHWM`).
@@ -91,7 +61,7 @@ fn mib(bytes: usize) -> String {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "reads /proc")]
 fn a_client_that_never_reads_cannot_grow_the_server() {
-    let (served, pid) = serve("never-reads");
+    let (served, pid) = serve();
     let start = memory(pid, "VmRSS");
     let mut client = TcpStream::connect(served.addr).unwrap();
     client.set_write_timeout(Some(STALLED)).unwrap();
@@ -128,7 +98,7 @@ fn a_client_that_never_reads_cannot_grow_the_server() {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "reads /proc")]
 fn what_was_echoed_is_not_kept_after_the_client_leaves() {
-    let (served, pid) = serve("echoed");
+    let (served, pid) = serve();
     let start = memory(pid, "VmRSS");
     let total = 32 * MIB;
     let client = TcpStream::connect(served.addr).unwrap();

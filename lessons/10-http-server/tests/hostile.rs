@@ -28,45 +28,15 @@ const LINGER: Duration = Duration::from_secs(2);
 const MARGIN: Duration = Duration::from_secs(10);
 
 /// The lesson in `--serve` mode on a free port (killed when dropped), and its process id.
-fn serve(test: &str) -> (Served, u32) {
-    // Served does not say which process it started: a variable only this server has finds it.
-    let tag = format!("{}:{test}", std::process::id());
+fn serve() -> (Served, u32) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lesson-10"));
-    command.args(["--serve", "--port", "0"]).env(TAG, &tag);
+    command.args(["--serve", "--port", "0"]);
     let served = {
         let _spawning = spawning();
         Served::start(command)
     };
-    let pid = pid_tagged(&tag);
+    let pid = served.pid();
     (served, pid)
-}
-
-/// The environment variable that tells the tests' servers apart.
-const TAG: &str = "LESSON_10_HOSTILE_TEST";
-
-/// The process whose environment has `TAG=tag`.
-fn pid_tagged(tag: &str) -> u32 {
-    let wanted = format!("{TAG}={tag}");
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|name| name.parse().ok())
-        else {
-            continue;
-        };
-        // Other users' processes are not readable: skip them.
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-            continue;
-        };
-        if environ
-            .split(|&b| b == 0)
-            .any(|var| var == wanted.as_bytes())
-        {
-            return pid;
-        }
-    }
-    panic!("no process has {wanted}");
 }
 
 /// How many file descriptors the process has open.
@@ -79,7 +49,7 @@ fn open_fds(pid: u32) -> usize {
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "reads /proc")]
 fn a_client_that_never_reads_is_let_go_within_the_limits() {
-    let (mut served, pid) = serve("never-reads");
+    let (mut served, pid) = serve();
     let log = served.take_lines();
     let idle = open_fds(pid);
     let limits = REQUEST_TIMEOUT + 2 * LINGER;
