@@ -73,6 +73,19 @@ const SWITCHES: &[(&str, &str)] = &[
 ];
 
 impl Usage {
+    /// How a program that ran ends: `Ok` is success; an error (a server that cannot listen, a
+    /// client that cannot connect) is one line on stderr that says why, and the status of a
+    /// failure. Never a panic and its backtrace.
+    pub fn exit(&self, done: Result<(), impl Display>) -> std::process::ExitCode {
+        match done {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(why) => {
+                let _ = writeln!(std::io::stderr(), "{}: {why}", self.name);
+                std::process::ExitCode::FAILURE
+            }
+        }
+    }
+
     /// Reads the program's arguments. On `-h` or `--help`, prints the help and exits (0); on
     /// an argument that is not UTF-8, fails (exit 2).
     pub fn parse(&self) -> Args<'_> {

@@ -9,7 +9,7 @@
 //!   `ADDR` and prints the answers.
 
 use std::cell::Cell;
-use std::io::{self, Write};
+use std::io;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::rc::Rc;
@@ -203,15 +203,8 @@ fn main() -> ExitCode {
         aio::run(demo());
         Ok(())
     };
-    // A server that cannot listen, a client that cannot connect: one line that says why,
-    // and the status of a failure.
-    match done {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(why) => {
-            let _ = writeln!(io::stderr(), "{}: {why}", env!("CARGO_PKG_NAME"));
-            ExitCode::FAILURE
-        }
-    }
+    // Failing to listen or connect: one line that says why, and a failure status.
+    USAGE.exit(done)
 }
 
 /// The command line: `--help` prints the description in Cargo.toml and these options.

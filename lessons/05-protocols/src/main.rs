@@ -5,7 +5,7 @@
 //! `cargo run -p lesson-05 -- --serve [ADDR]` keeps the echo protocol up for `nc`.
 
 use std::cell::RefCell;
-use std::io::{self, Write};
+use std::io;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::rc::Rc;
@@ -285,12 +285,8 @@ fn main() -> ExitCode {
             .word("ADDR")
             .unwrap_or_else(|| Addr::from(SocketAddr::from(([127, 0, 0, 1], 8888))));
         args.finish();
-        // A server that cannot listen: one line that says why, and the status of a failure.
-        if let Err(why) = aio::run(serve(addr)) {
-            let _ = writeln!(io::stderr(), "{}: {why}", env!("CARGO_PKG_NAME"));
-            return ExitCode::FAILURE;
-        }
-        return ExitCode::SUCCESS;
+        // A server that cannot listen: one line that says why, and a failure status.
+        return USAGE.exit(aio::run(serve(addr)));
     }
     args.finish();
     aio::run(async {

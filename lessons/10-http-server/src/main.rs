@@ -8,7 +8,6 @@
 //! it (`src/script.rs`); `cargo run -p lesson-10 -- --serve [--port N]` keeps it running for
 //! curl and a browser.
 
-use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -207,15 +206,8 @@ fn main() -> ExitCode {
         args.finish();
         aio::run(script::demo()).map_err(|e| e.to_string())
     };
-    // A server that cannot listen (the port is taken): one line that says why, and the
-    // status of a failure.
-    match done {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(why) => {
-            let _ = writeln!(io::stderr(), "{}: {why}", env!("CARGO_PKG_NAME"));
-            ExitCode::FAILURE
-        }
-    }
+    // Failing to listen or connect: one line that says why, and a failure status.
+    USAGE.exit(done)
 }
 
 /// The command line: `--help` prints the description in Cargo.toml and these options.

@@ -12,7 +12,7 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::io;
 use std::net::ToSocketAddrs;
 use std::num::NonZeroU64;
 use std::process::ExitCode;
@@ -248,15 +248,8 @@ fn main() -> ExitCode {
         server.serve_forever().await;
         Ok::<(), String>(())
     });
-    // A server that cannot listen (the port is taken): one line that says why, and the
-    // status of a failure.
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(why) => {
-            let _ = writeln!(io::stderr(), "{}: {why}", env!("CARGO_PKG_NAME"));
-            ExitCode::FAILURE
-        }
-    }
+    // Failing to listen or connect: one line that says why, and a failure status.
+    USAGE.exit(served)
 }
 
 /// The command line: `--help` prints the description in Cargo.toml and these options.
