@@ -106,7 +106,10 @@ pub use promise::Promise;
 pub use protocol::{create_connection, create_server, Protocol, Transport};
 pub use reactor::{io_waiter_count, socket_count, Registered};
 pub use ready_list::child_polls;
-pub use runtime::{loop_turns, now, run, task_count, timer_count, Builder, DEFAULT_SLOW_POLL};
+pub use runtime::{
+    loop_turns, now, run, task_count, timer_count, wakes_from_other_threads, Builder,
+    DEFAULT_SLOW_POLL,
+};
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use streams::{
     open_connection, start_server, IncompleteReadError, LimitOverrunError, Server, StreamReader,

@@ -353,6 +353,16 @@ pub fn loop_turns() -> Option<u64> {
     try_with_core(|core| core.turns.get())
 }
 
+/// How many wakes have reached the running loop from other threads (a blocking job that
+/// finished, a waker called on a thread of yours), through its channel. `None` outside `run`.
+///
+/// A cost meter: wakes made on the loop's own thread (a task setting an event, a timer, a
+/// ready socket) go to a local queue, with no lock and no atomic read-modify-write, and are
+/// not counted here. The tests check that with it.
+pub fn wakes_from_other_threads() -> Option<u64> {
+    try_with_core(|core| core.queue.wakes_from_other_threads())
+}
+
 impl Core {
     // ANCHOR: turn
     fn block_on<F: Future>(&self, future: F) -> F::Output {
@@ -364,7 +374,7 @@ impl Core {
         loop {
             self.turns.set(self.turns.get() + 1);
             // 1. Poll what is ready now; what wakes during this turn waits for the next.
-            for _ in 0..self.queue.len().min(BUDGET) {
+            for _ in 0..self.queue.start_turn().min(BUDGET) {
                 let Some(id) = self.queue.pop() else { break };
                 if id == MAIN {
                     main_waker.clear_scheduled();
