@@ -1,8 +1,10 @@
 //! `cargo run -p aio-bench --release [-- [--reps N] [--rounds N] [--runtime NAME] [SCENARIO...]]`
 //!
-//! Runs each scenario on aio, tokio (`current_thread`) and smol (`LocalExecutor`) in the same
-//! process, interleaved (aio, tokio, smol, aio, ...) so that a change in the machine's load
-//! touches all three alike; prints the median of the repetitions and aio's ratio to each peer.
+//! Runs each scenario on aio, tokio (`current_thread`, without and with its I/O driver) and smol
+//! (`LocalExecutor`) in the same process, interleaved (each repetition runs every runtime once,
+//! starting one further along each time) so that a change in the machine's load touches all
+//! alike; prints the median of the repetitions, and aio's ratio to each peer as the median of
+//! the per-repetition ratios with their spread (lowest to highest).
 //! See README.md for what each scenario measures.
 //!
 //! `aio-bench --echo-client ADDR ROUNDS` is the `echo` scenario's client, which the benchmark
@@ -15,13 +17,13 @@ mod runtimes;
 mod scaling;
 mod scenarios;
 
-use runtimes::{Aio, Runtime, Smol, Tokio};
+use runtimes::{Aio, Runtime, Smol, Tokio, TokioIo};
 use scenarios::{Metric, Unit, ECHO_ROUNDS, SCENARIOS};
 
 #[global_allocator]
 static ALLOCATOR: counting::Counting = counting::Counting;
 
-const RUNTIMES: [&str; 3] = [Aio::NAME, Tokio::NAME, Smol::NAME];
+const RUNTIMES: [&str; 4] = [Aio::NAME, Tokio::NAME, TokioIo::NAME, Smol::NAME];
 
 struct Options {
     reps: usize,
@@ -32,7 +34,9 @@ struct Options {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: aio-bench [--reps N] [--rounds N] [--runtime aio|tokio|smol] [SCENARIO...]");
+    eprintln!(
+        "usage: aio-bench [--reps N] [--rounds N] [--runtime aio|tokio|tokio+io|smol] [SCENARIO...]"
+    );
     eprintln!("  --rounds N  round trips per repetition of echo (default {ECHO_ROUNDS})");
     eprintln!("scenarios:");
     for (name, about) in SCENARIOS {
@@ -81,10 +85,23 @@ fn parse_options() -> Options {
     options
 }
 
+/// Scenarios that run in a fresh process each time: resident memory only grows once per
+/// process (the allocator keeps what a previous repetition freed), so measuring it twice in
+/// one process would find the second runtime's tasks in the first one's pages.
+const IN_CHILD: &[&str] = &["memory"];
+
 fn run_once(runtime: &str, scenario: &str, rounds: usize) -> Vec<Metric> {
+    if IN_CHILD.contains(&scenario) {
+        return scenarios::run_in_child(runtime, scenario);
+    }
+    run_here(runtime, scenario, rounds)
+}
+
+fn run_here(runtime: &str, scenario: &str, rounds: usize) -> Vec<Metric> {
     match runtime {
         "aio" => scenarios::run::<Aio>(scenario, rounds),
         "tokio" => scenarios::run::<Tokio>(scenario, rounds),
+        "tokio+io" => scenarios::run::<TokioIo>(scenario, rounds),
         "smol" => scenarios::run::<Smol>(scenario, rounds),
         _ => unreachable!(),
     }
@@ -110,18 +127,28 @@ fn format_value(value: f64, unit: Unit) -> String {
     }
 }
 
-/// aio's value over a peer's. A peer value that prints as zero gives no ratio.
-fn ratio(ours: f64, theirs: f64, unit: Unit) -> String {
+/// aio's value over a peer's, or `None` where the peer's figure rounds to zero.
+fn ratio(ours: f64, theirs: f64, unit: Unit) -> Option<f64> {
     let zero = if unit == Unit::Count { 0.005 } else { 1e-9 };
-    if theirs.abs() < zero {
-        if ours.abs() < zero {
+    (theirs.abs() >= zero).then(|| ours / theirs)
+}
+
+/// The median of the per-repetition ratios and their spread: "0.49 (0.45-0.52)". "=" where
+/// both figures round to zero, "n/a" where only the peer's does.
+fn format_ratios(ours: &[f64], theirs: &[f64], unit: Unit) -> String {
+    let mut ratios: Vec<f64> = (ours.iter().zip(theirs))
+        .filter_map(|(&o, &t)| ratio(o, t, unit))
+        .collect();
+    if ratios.len() < ours.len() {
+        let zero = if unit == Unit::Count { 0.005 } else { 1e-9 };
+        return if ours.iter().all(|o| o.abs() < zero) {
             "=".into()
         } else {
             "n/a".into()
-        }
-    } else {
-        format!("{:.2}x", ours / theirs)
+        };
     }
+    let m = median(&mut ratios); // Sorts them, too.
+    format!("{m:.2} ({:.2}-{:.2})", ratios[0], ratios[ratios.len() - 1])
 }
 
 fn main() {
@@ -135,32 +162,46 @@ fn main() {
             return client::run(addr, rounds);
         }
     }
+    if let [_, flag, runtime, scenario] = &args[..] {
+        if flag == "--child" {
+            // One scenario on one runtime, for `run_in_child`: a metric per line.
+            for metric in run_here(runtime, scenario, ECHO_ROUNDS) {
+                println!("{}\t{}", metric.name, metric.value);
+            }
+            return;
+        }
+    }
     let options = parse_options();
     println!(
-        "aio-bench: {} repetitions, median shown; ratio = aio / peer (below 1: aio uses less)",
+        "aio-bench: {} repetitions; figures are medians; aio/peer is the median of the per-repetition \
+         ratios (lowest-highest); below 1: aio uses less",
         options.reps
     );
     println!("before: {}", machine::loadavg());
     let meter = machine::LoadMeter::start();
 
     let name_width = 44;
+    let ratio_width = 18;
+    let aio = options.runtimes.iter().position(|r| *r == Aio::NAME);
     print!("{:name_width$}", "scenario: metric");
     for runtime in &options.runtimes {
         print!("{runtime:>11}");
     }
-    for peer in options.runtimes.iter().filter(|r| **r != Aio::NAME) {
-        if options.runtimes.contains(&Aio::NAME) {
-            print!("{:>11}", format!("aio/{peer}"));
+    if aio.is_some() {
+        for peer in options.runtimes.iter().filter(|r| **r != Aio::NAME) {
+            print!("{:>ratio_width$}", format!("aio/{peer}"));
         }
     }
     println!();
 
+    let n = options.runtimes.len();
     for scenario in &options.scenarios {
         // samples[runtime][metric] = one value per repetition.
-        let mut samples: Vec<Vec<(Metric, Vec<f64>)>> = vec![Vec::new(); options.runtimes.len()];
-        for _ in 0..options.reps {
-            for (r, runtime) in options.runtimes.iter().enumerate() {
-                let metrics = run_once(runtime, scenario, options.rounds);
+        let mut samples: Vec<Vec<(Metric, Vec<f64>)>> = vec![Vec::new(); n];
+        for rep in 0..options.reps {
+            // Each repetition starts with the next runtime, so none always runs first.
+            for r in (0..n).map(|k| (rep + k) % n) {
+                let metrics = run_once(options.runtimes[r], scenario, options.rounds);
                 if samples[r].is_empty() {
                     samples[r] = metrics.iter().map(|m| (m.clone(), Vec::new())).collect();
                 }
@@ -169,32 +210,19 @@ fn main() {
                 }
             }
         }
-        let medians: Vec<Vec<(Metric, f64)>> = samples
-            .into_iter()
-            .map(|per_metric| {
-                per_metric
-                    .into_iter()
-                    .map(|(metric, mut values)| {
-                        let m = median(&mut values);
-                        (metric, m)
-                    })
-                    .collect()
-            })
-            .collect();
-        let aio = options.runtimes.iter().position(|r| *r == Aio::NAME);
-        for (m, (metric, _)) in medians[0].iter().enumerate() {
+        for (m, (metric, _)) in samples[0].iter().enumerate() {
             let label = format!("{scenario}: {}", metric.name);
             print!("{label:name_width$}");
-            for per_runtime in &medians {
-                print!("{:>11}", format_value(per_runtime[m].1, metric.unit));
+            for per_runtime in &samples {
+                let mut values = per_runtime[m].1.clone();
+                print!("{:>11}", format_value(median(&mut values), metric.unit));
             }
             if let Some(a) = aio {
-                for (r, per_runtime) in medians.iter().enumerate() {
+                for (r, per_runtime) in samples.iter().enumerate() {
                     if r != a {
-                        print!(
-                            "{:>11}",
-                            ratio(medians[a][m].1, per_runtime[m].1, metric.unit)
-                        );
+                        let ratios =
+                            format_ratios(&samples[a][m].1, &per_runtime[m].1, metric.unit);
+                        print!("{ratios:>ratio_width$}");
                     }
                 }
             }

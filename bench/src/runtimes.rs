@@ -108,14 +108,25 @@ impl Runtime for Aio {
     }
 }
 
-/// tokio's single-threaded scheduler, with its timer enabled.
-pub struct Tokio;
+/// tokio's single-threaded scheduler, with its timer enabled; `TokioRt<true>` with its I/O
+/// driver too, in every scenario. Without the I/O driver an idle tokio parks on a condition
+/// variable and a yield costs no system call; with it, tokio polls epoll as it goes (a yield
+/// then costs an `epoll_wait`), which is how a program that uses sockets runs. `echo` needs
+/// sockets, so both run it with the I/O driver.
+pub struct TokioRt<const IO: bool>;
+/// tokio without its I/O driver (except in `echo`).
+pub type Tokio = TokioRt<false>;
+/// tokio with its I/O driver in every scenario.
+pub type TokioIo = TokioRt<true>;
 
-impl Runtime for Tokio {
-    const NAME: &'static str = "tokio";
+impl<const IO: bool> Runtime for TokioRt<IO> {
+    const NAME: &'static str = if IO { "tokio+io" } else { "tokio" };
     type Handle<T: Send + 'static> = tokio::task::JoinHandle<T>;
 
     fn block_on<F: Future>(future: F) -> F::Output {
+        if IO {
+            return Self::block_on_net(future);
+        }
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()

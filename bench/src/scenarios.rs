@@ -57,6 +57,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "two tasks yield 100,000 times each: one task switch per yield",
     ),
     (
+        "pingpong",
+        "two tasks wake each other in turn, 100,000 round trips",
+    ),
+    (
         "timers",
         "10,000 tasks sleep 1..10 ms at once; the longest timer is 10 ms",
     ),
@@ -66,7 +70,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ),
     (
         "memory",
-        "10,000 tasks asleep for an hour: bytes and allocations per task",
+        "100,000 tasks asleep for an hour: memory asked for and resident, per task",
     ),
     (
         "blocking",
@@ -87,6 +91,7 @@ pub fn run<R: Runtime>(name: &str, rounds: usize) -> Vec<Metric> {
         "echo" => echo::<R>(rounds),
         "spawn" => spawn_await::<R>(),
         "yield" => yield_ping_pong::<R>(),
+        "pingpong" => task_ping_pong::<R>(),
         "timers" => timers::<R>(),
         "wake" => wake_from_thread::<R>(),
         "memory" => sleeping_memory::<R>(),
@@ -182,6 +187,45 @@ fn yield_ping_pong<R: Runtime>() -> Vec<Metric> {
     })
 }
 
+/// Two tasks hand a baton back and forth: each raises the other's signal (waking it) and
+/// waits for its own. Every wake is made on the loop's own thread, by a task, for a task:
+/// what a channel, a lock or an event between two tasks costs once the primitive itself is
+/// taken away (the signal is the same code on every runtime).
+fn task_ping_pong<R: Runtime>() -> Vec<Metric> {
+    const ROUNDS: usize = 100_000;
+    R::block_on(async {
+        R::yield_now().await;
+        let (ping, pong) = (Arc::new(Signal::default()), Arc::new(Signal::default()));
+        let before = counting::snapshot();
+        let started = Instant::now();
+        let player = |mine: Arc<Signal>, theirs: Arc<Signal>, serve: bool| async move {
+            for round in 0..ROUNDS {
+                if serve || round > 0 {
+                    theirs.raise();
+                }
+                Raised(&mine).await;
+            }
+            if !serve {
+                theirs.raise(); // The last return.
+            }
+        };
+        let a = R::spawn(player(ping.clone(), pong.clone(), true));
+        let b = R::spawn(player(pong, ping, false));
+        R::join(a).await;
+        R::join(b).await;
+        let elapsed = started.elapsed();
+        let after = counting::snapshot();
+        vec![
+            metric("round trip", Unit::Nanos, nanos_per(elapsed, ROUNDS)),
+            metric(
+                "allocations per round trip",
+                Unit::Count,
+                after.allocations_since(before) as f64 / ROUNDS as f64,
+            ),
+        ]
+    })
+}
+
 /// N concurrent sleeps of 1 to 10 ms, all counted from the same start. The loop should take
 /// about 10 ms in all and spend little CPU: it sleeps in the kernel between deadlines.
 fn timers<R: Runtime>() -> Vec<Metric> {
@@ -229,6 +273,14 @@ struct Signal {
     waker: AtomicWaker,
 }
 
+impl Signal {
+    /// Raises the flag and wakes whoever waits for it.
+    fn raise(&self) {
+        self.raised.store(true, Ordering::Release);
+        self.waker.wake();
+    }
+}
+
 /// Completes once the signal is raised, and lowers it again.
 struct Raised<'a>(&'a Signal);
 
@@ -258,8 +310,7 @@ fn wake_from_thread<R: Runtime>() -> Vec<Metric> {
         let signal = signal.clone();
         thread::spawn(move || {
             for () in pings {
-                signal.raised.store(true, Ordering::Release);
-                signal.waker.wake();
+                signal.raise();
             }
         })
     };
@@ -285,25 +336,36 @@ fn wake_from_thread<R: Runtime>() -> Vec<Metric> {
     )]
 }
 
-/// N tasks asleep on long timers: what each costs in memory while it waits.
+/// N tasks asleep on long timers: what each costs in memory while it waits, as bytes asked of
+/// the allocator (and not freed) and as growth of the process's resident memory, which adds
+/// what the allocator keeps around those bytes.
 fn sleeping_memory<R: Runtime>() -> Vec<Metric> {
-    const N: usize = 10_000;
+    const N: usize = 100_000;
     R::block_on(async {
         R::sleep(Duration::from_millis(1)).await; // Warm up the timer.
         let before = counting::snapshot();
+        let resident = resident_bytes();
         for _ in 0..N {
             R::detach(R::spawn(async {
                 R::sleep(Duration::from_secs(3600)).await;
             }));
         }
         // Let every task run up to its sleep (and register its timer).
-        R::sleep(Duration::from_millis(20)).await;
+        R::sleep(Duration::from_millis(50)).await;
         let after = counting::snapshot();
+        let grown = resident_bytes()
+            .zip(resident)
+            .map(|(a, b)| a as f64 - b as f64);
         vec![
             metric(
                 "bytes per sleeping task",
                 Unit::Bytes,
                 after.bytes_since(before) as f64 / N as f64,
+            ),
+            metric(
+                "resident growth per sleeping task",
+                Unit::Bytes,
+                grown.unwrap_or(f64::NAN) / N as f64,
             ),
             metric(
                 "allocations per sleeping task",
@@ -312,6 +374,44 @@ fn sleeping_memory<R: Runtime>() -> Vec<Metric> {
             ),
         ]
     })
+}
+
+/// Runs `scenario` on `runtime` in a new process (this binary, `--child RUNTIME SCENARIO`) and
+/// reads back its metrics.
+pub fn run_in_child(runtime: &str, scenario: &str) -> Vec<Metric> {
+    let exe = std::env::current_exe().expect("the benchmark's own path");
+    let output = Command::new(exe)
+        .args(["--child", runtime, scenario])
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("start the benchmark again");
+    assert!(output.status.success(), "{scenario} on {runtime} failed");
+    let text = String::from_utf8(output.stdout).expect("metrics are text");
+    // The names and units come from this process's own list, in the same order.
+    let names = match scenario {
+        "memory" => MEMORY_METRICS,
+        other => panic!("{other} does not run in a child process"),
+    };
+    (text.lines().zip(names))
+        .map(|(line, &(name, unit))| {
+            let value = line.rsplit('\t').next().and_then(|v| v.parse().ok());
+            metric(name, unit, value.expect("a metric's value"))
+        })
+        .collect()
+}
+
+/// The metrics of `memory`, in order.
+const MEMORY_METRICS: &[(&str, Unit)] = &[
+    ("bytes per sleeping task", Unit::Bytes),
+    ("resident growth per sleeping task", Unit::Bytes),
+    ("allocations per sleeping task", Unit::Count),
+];
+
+/// The process's resident memory (`/proc/self/statm`, Linux), in bytes.
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * rustix::param::page_size() as u64)
 }
 
 /// A task hands a trivial job to the blocking pool and awaits it, over and over: the time from
