@@ -63,6 +63,7 @@
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -225,6 +226,9 @@ pub(crate) struct TaskTable {
     slots: Vec<Slot>,
     /// Indices of free slots, reused before the table grows.
     free: Vec<u32>,
+    /// The names of the tasks given one (`spawn_named`), by slot index. Most tasks have none,
+    /// so a slot does not carry room for one.
+    names: HashMap<u32, Rc<str>>,
 }
 
 /// One task: everything about it that does not depend on its future's type, and its box.
@@ -240,14 +244,13 @@ struct Slot {
     stage: Stage,
     /// The waker of whoever awaits the handle (one is enough: a handle cannot be cloned).
     join_waker: Option<Waker>,
-    /// The task's name and birthplace, for messages.
-    header: Header,
+    /// Where `spawn` was called, for messages (the name, if any, is in the table's `names`).
+    location: &'static Location<'static>,
     /// The waker state of the slot's task. It stays when the task leaves, and the next task in
     /// the slot takes it over if nothing else holds it any more: one allocation less per spawn.
+    /// Each poll lends the task a `std::task::Waker` made from it (a reference count more,
+    /// until the poll returns).
     task_waker: Arc<TaskWaker>,
-    /// The same waker as a `std::task::Waker`, made at spawn so that a poll clones nothing.
-    /// Dropped when the future goes, so that `task_waker` can be taken over.
-    waker: Option<Waker>,
 }
 // ANCHOR_END: table
 
@@ -279,6 +282,7 @@ impl TaskTable {
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
             slots: Vec::new(),
             free: Vec::new(),
+            names: HashMap::new(),
         }
     }
 
@@ -288,6 +292,15 @@ impl TaskTable {
         (self.slots.iter())
             .filter(|slot| matches!(slot.stage, Stage::Running(_) | Stage::Polling))
             .count()
+    }
+
+    /// How messages name task `id`, which is in the table.
+    fn header(&self, id: TaskId) -> Header {
+        let index = (id & 0xffff_ffff) as u32;
+        Header {
+            name: self.names.get(&index).cloned(),
+            location: self.slots[index as usize].location,
+        }
     }
 
     // ANCHOR: generations
@@ -317,8 +330,8 @@ impl TaskTable {
             future: None,
             outcome: mem::replace(&mut slot.stage, Stage::Free),
             header: Some(Header {
-                name: slot.header.name.take(),
-                location: slot.header.location,
+                name: self.names.remove(&(index as u32)),
+                location: slot.location,
             }),
             wake: None,
             waker: slot.join_waker.take(),
@@ -344,12 +357,8 @@ impl TaskTable {
                     detached: false,
                     stage: Stage::Free,
                     join_waker: None,
-                    header: Header {
-                        name: None,
-                        location,
-                    },
+                    location,
                     task_waker: TaskWaker::new(0, shared),
-                    waker: None,
                 });
                 self.slots.len() - 1
             }
@@ -362,9 +371,11 @@ impl TaskTable {
             Some(waker) => waker.reuse(id),
             None => slot.task_waker = TaskWaker::new(id, shared),
         }
-        slot.waker = Some(slot.task_waker.waker());
         slot.stage = Stage::Running(task);
-        slot.header = Header { name, location };
+        slot.location = location;
+        if let Some(name) = name {
+            self.names.insert(index as u32, name);
+        }
         // Our own waker: it queues the id, and runs no user code.
         slot.task_waker.schedule();
         id
@@ -488,7 +499,7 @@ pub(crate) fn run(
             }
         };
         slot.task_waker.clear_scheduled();
-        let waker = slot.waker.take().expect("a running task has its waker");
+        let waker = slot.task_waker.waker();
         (task, waker)
     };
     let traced = trace.map(|trace| trace_poll(trace, tasks, id));
@@ -497,13 +508,13 @@ pub(crate) fn run(
         task.as_mut().poll_once(&mut Context::from_waker(&waker))
     }));
     if let (Some(threshold), Some(started)) = (debug, started) {
-        let table = tasks.borrow();
-        let slot = &table.slots[(id & 0xffff_ffff) as usize]; // Still ours: it is `Polling`.
-        crate::debug::check_poll(&slot.header, started.elapsed(), threshold);
+        let table = tasks.borrow(); // The slot is still ours: it is `Polling`.
+        crate::debug::check_poll(&table.header(id), started.elapsed(), threshold);
     }
     let panicked = polled.is_err();
     // A `let` of its own, so that the table is released before the leftovers are.
-    let finished = tasks.borrow_mut().after_poll(id, task, waker, polled);
+    drop(waker); // Before `after_poll`: a finished task's slot may then hand its waker on.
+    let finished = tasks.borrow_mut().after_poll(id, task, polled);
     if let Some(leftovers) = finished {
         if let Some((trace, who)) = &traced {
             trace.done(who, panicked);
@@ -523,7 +534,7 @@ fn trace_poll<'t>(
     id: TaskId,
 ) -> (&'t Tracer, String) {
     let table = tasks.borrow();
-    let who = table.slots[(id & 0xffff_ffff) as usize].header.describe(); // Ours: `Polling`.
+    let who = table.header(id).describe(); // The slot is ours: it is `Polling`.
     drop(table);
     trace.poll(&who);
     (trace, who)
@@ -536,7 +547,6 @@ impl TaskTable {
         &mut self,
         id: TaskId,
         task: TaskBox,
-        waker: Waker,
         polled: std::thread::Result<bool>,
     ) -> Option<Leftovers> {
         let run = self.run;
@@ -551,7 +561,6 @@ impl TaskTable {
             Ok(true) => (Stage::Returned(task), None),
             Ok(false) => {
                 slot.stage = Stage::Running(task);
-                slot.waker = Some(waker);
                 return None;
             }
         };
@@ -567,7 +576,6 @@ impl TaskTable {
     fn finish(&mut self, id: TaskId, dropped: Option<TaskBox>) -> Leftovers {
         let run = self.run;
         let slot = self.slot(run, id).expect("a finishing task has its slot");
-        slot.waker = None; // No more polls: the slot's next task may take the waker over.
         if !slot.detached {
             return Leftovers::new(dropped, slot.join_waker.take());
         }
@@ -777,7 +785,7 @@ impl<T> fmt::Debug for Task<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Where it was spawned is known while the task is in the table.
         let location = self
-            .with_table(|table| Some(table.slot(self.run, self.id)?.header.location))
+            .with_table(|table| Some(table.slot(self.run, self.id)?.location))
             .flatten();
         let spawned_at = location.map_or_else(|| "?".to_string(), |l| l.to_string());
         f.debug_struct("Task")

@@ -9,13 +9,15 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::num::NonZeroU64;
 use std::task::Waker;
 use std::time::Instant;
 
 use crate::clock::Clock;
 
-/// Identifies one registered timer. Ids are never reused, so a stale id is harmless.
-pub(crate) type TimerId = u64;
+/// Identifies one registered timer. Ids are never reused, so a stale id is harmless. Never
+/// zero, so that an `Option<TimerId>` (what a `Sleep` holds) takes no more room than the id.
+pub(crate) type TimerId = NonZeroU64;
 
 // ANCHOR: heap
 #[derive(Debug, Default)]
@@ -25,16 +27,16 @@ pub(crate) struct Timers {
     heap: BinaryHeap<Reverse<(Instant, TimerId)>>,
     /// The live timers: the waker to call when each one is due.
     wakers: HashMap<TimerId, Waker>,
-    /// The id the next timer gets.
-    next_id: TimerId,
+    /// How many timers were ever registered: the next one's id is one more.
+    registered: u64,
 }
 // ANCHOR_END: heap
 
 impl Timers {
     /// Registers a timer that wakes `waker` at `deadline`.
     pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerId {
-        let id = self.next_id;
-        self.next_id += 1;
+        self.registered += 1;
+        let id = TimerId::new(self.registered).expect("counted from 1");
         self.heap.push(Reverse((deadline, id)));
         self.wakers.insert(id, waker);
         id
