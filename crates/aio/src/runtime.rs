@@ -94,12 +94,14 @@ pub(crate) fn with_core<R>(what: &str, f: impl FnOnce(&Core) -> R) -> R {
 }
 
 /// Runs `f` with the current loop, if there is one (not while the thread is exiting).
+///
+/// `f` runs while `CURRENT` is borrowed (shared). Nothing `f` can reach replaces the loop: a
+/// second `run` on this thread stops at its check, before it would change `CURRENT`.
 pub(crate) fn try_with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
-    let core = CURRENT
-        .try_with(|current| current.borrow().clone())
+    CURRENT
+        .try_with(|current| current.borrow().as_deref().map(f))
         .ok()
-        .flatten()?;
-    Some(f(&core))
+        .flatten()
 }
 
 /// How to start a loop: which clock, debug mode, trace, how many blocking threads.

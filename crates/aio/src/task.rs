@@ -240,6 +240,8 @@ struct Slot {
     /// Set when the handle was dropped: nobody will take the outcome, so the slot is freed as
     /// soon as the task finishes.
     detached: bool,
+    /// Set when the task has a name in the table's `names`.
+    named: bool,
     /// The stage, which holds the box or the error.
     stage: Stage,
     /// The waker of whoever awaits the handle (one is enough: a handle cannot be cloned).
@@ -297,9 +299,10 @@ impl TaskTable {
     /// How messages name task `id`, which is in the table.
     fn header(&self, id: TaskId) -> Header {
         let index = (id & 0xffff_ffff) as u32;
+        let slot = &self.slots[index as usize];
         Header {
-            name: self.names.get(&index).cloned(),
-            location: self.slots[index as usize].location,
+            name: slot.named.then(|| self.names[&index].clone()),
+            location: slot.location,
         }
     }
 
@@ -330,7 +333,11 @@ impl TaskTable {
             future: None,
             outcome: mem::replace(&mut slot.stage, Stage::Free),
             header: Some(Header {
-                name: self.names.remove(&(index as u32)),
+                name: if mem::take(&mut slot.named) {
+                    self.names.remove(&(index as u32))
+                } else {
+                    None
+                },
                 location: slot.location,
             }),
             wake: None,
@@ -355,6 +362,7 @@ impl TaskTable {
                     generation: 0,
                     cancel_requested: false,
                     detached: false,
+                    named: false,
                     stage: Stage::Free,
                     join_waker: None,
                     location,
@@ -374,6 +382,7 @@ impl TaskTable {
         slot.stage = Stage::Running(task);
         slot.location = location;
         if let Some(name) = name {
+            slot.named = true;
             self.names.insert(index as u32, name);
         }
         // Our own waker: it queues the id, and runs no user code.
