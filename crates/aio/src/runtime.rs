@@ -309,6 +309,7 @@ struct ExitGuard(Rc<Core>);
 
 impl Drop for ExitGuard {
     fn drop(&mut self) {
+        self.0.trace(|t| t.end(self.0.tasks.borrow().len()));
         // Drop leftovers with the loop still installed: their destructors may remove timers
         // or deregister sockets. Dropping one may spawn another, hence the loop.
         loop {

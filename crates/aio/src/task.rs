@@ -675,10 +675,19 @@ impl<T> Task<T> {
     ///
     /// Awaiting the handle afterwards gives `Err(TaskError::Cancelled)`.
     pub fn cancel(&self) -> bool {
-        let Some((cancelled, leftovers)) = self.with_table(|table| table.cancel(self.run, self.id))
-        else {
+        let cancel = |table: &mut TaskTable| {
+            let traced = runtime::try_with_core(|core| core.trace.is_some()).unwrap_or(false);
+            let who = (traced && table.slot(self.run, self.id).is_some())
+                .then(|| table.header(self.id).describe());
+            let (cancelled, leftovers) = table.cancel(self.run, self.id);
+            (cancelled, leftovers, who.filter(|_| cancelled))
+        };
+        let Some((cancelled, leftovers, who)) = self.with_table(cancel) else {
             return false; // Outside its `run`: `run` cancelled it when it returned.
         };
+        if let Some(who) = who {
+            runtime::try_with_core(|core| core.trace.as_ref().map(|t| t.cancel(&who)));
+        }
         leftovers.release(); // Drops the future: the table is free again.
         cancelled
     }

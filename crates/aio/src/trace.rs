@@ -90,6 +90,21 @@ impl Tracer {
         self.emit("done", format_args!("{who}{how}"));
     }
 
+    /// `who` was cancelled ([`Task::cancel`](crate::Task::cancel), or a task group's): its
+    /// future is dropped, which runs its clean-up.
+    pub(crate) fn cancel(&self, who: &str) {
+        self.emit("cancel", format_args!("{who}"));
+    }
+
+    /// `run` returned; `running` tasks were still running and are cancelled now.
+    pub(crate) fn end(&self, running: usize) {
+        match running {
+            0 => self.emit("end", format_args!("no task left running")),
+            1 => self.emit("end", format_args!("1 task still running is cancelled")),
+            n => self.emit("end", format_args!("{n} tasks still running are cancelled")),
+        }
+    }
+
     /// `count` timers are due: their tasks run next turn.
     pub(crate) fn fire(&self, count: usize) {
         if count > 0 {

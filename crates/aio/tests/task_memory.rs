@@ -27,20 +27,22 @@ const PER_TASK: usize = 230;
 
 #[test]
 fn a_sleeping_task_costs_a_slot_a_box_a_waker_and_a_timer() {
-    aio::Builder::new().clock(aio::ClockKind::Virtual).run(async {
-        aio::sleep(Duration::from_millis(1)).await; // The timer's tables exist.
-        let before = ALLOCATOR.allocated();
-        for _ in 0..TASKS {
-            drop(aio::spawn(aio::sleep(Duration::from_secs(3600))));
-        }
-        aio::yield_now().await; // Every task polled once: its timer registered.
-        aio::yield_now().await;
-        assert_eq!(aio::timer_count(), Some(TASKS));
-        let per_task = (ALLOCATOR.allocated() - before) / TASKS;
-        assert!(
-            per_task <= PER_TASK,
-            "a sleeping task holds {per_task} B; at most {PER_TASK} B expected"
-        );
-        eprintln!("{per_task} B per sleeping task");
-    });
+    aio::Builder::new()
+        .clock(aio::ClockKind::Virtual)
+        .run(async {
+            aio::sleep(Duration::from_millis(1)).await; // The timer's tables exist.
+            let before = ALLOCATOR.allocated();
+            for _ in 0..TASKS {
+                drop(aio::spawn(aio::sleep(Duration::from_secs(3600))));
+            }
+            aio::yield_now().await; // Every task polled once: its timer registered.
+            aio::yield_now().await;
+            assert_eq!(aio::timer_count(), Some(TASKS));
+            let per_task = (ALLOCATOR.allocated() - before) / TASKS;
+            assert!(
+                per_task <= PER_TASK,
+                "a sleeping task holds {per_task} B; at most {PER_TASK} B expected"
+            );
+            eprintln!("{per_task} B per sleeping task");
+        });
 }

@@ -70,6 +70,7 @@ fn a_sleeping_task_is_traced_from_spawn_to_done() {
         format!("aio trace: t=1.500s done   {napper}"),
         "aio trace: t=1.500s poll   the main future".to_string(),
         "aio trace: t=1.500s done   the main future".to_string(),
+        "aio trace: t=1.500s end    no task left running".to_string(),
     ];
     assert_eq!(lines, expected, "{lines:#?}");
 }
@@ -140,6 +141,7 @@ fn waiting_for_a_blocking_job_parks_the_loop_until_a_waker_notifies_it() {
             "wake   notified by a waker",
             "poll   the main future",
             "done   the main future",
+            "end    no task left running",
         ]
     );
 }
@@ -178,6 +180,7 @@ fn a_connection_wakes_the_parked_loop_with_a_socket_event() {
             "wake   1 socket event",
             "poll   the main future",
             "done   the main future",
+            "end    no task left running",
         ]
     );
 }
@@ -280,6 +283,7 @@ fn aio_trace_1_writes_the_trace_to_stderr() {
             "aio trace: t=2.000s fire   1 timer",
             "aio trace: t=2.000s poll   the main future",
             "aio trace: t=2.000s done   the main future",
+            "aio trace: t=2.000s end    no task left running",
         ],
         "{stderr}"
     );
@@ -307,4 +311,30 @@ fn a_bad_trace_value_is_refused_with_advice() {
     if let Err(payload) = builder {
         std::panic::resume_unwind(payload);
     }
+}
+
+#[test]
+fn a_cancelled_task_and_the_tasks_left_running_when_run_returns_are_traced() {
+    let (_, lines) = traced(|_| {}, async {
+        let doomed = aio::spawn_named("doomed", aio::sleep(ms(1000)));
+        let _left = aio::spawn_named("left", aio::sleep(ms(1000)));
+        aio::sleep(ms(10)).await;
+        assert!(doomed.cancel());
+        assert!(!doomed.cancel(), "a second cancel finds nothing to cancel");
+    });
+    let events: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line.split_once("s ").map(|(_, rest)| rest))
+        .filter(|rest| rest.starts_with("cancel") || rest.starts_with("end"))
+        .collect();
+    assert_eq!(events.len(), 2, "{lines:#?}");
+    assert!(
+        events[0].starts_with("cancel task 'doomed' (spawned at "),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        events[1], "end    1 task still running is cancelled",
+        "{lines:#?}"
+    );
+    assert!(lines[lines.len() - 1].starts_with("aio trace: t=0.010s end "));
 }
