@@ -371,3 +371,44 @@ fn cancelling_waiters_does_not_search_the_line() {
         );
     }
 }
+
+/// Wakes its task once more on its first poll, so that the inner future is polled (and
+/// registers its waker) twice before anything happens.
+struct PolledTwice<F> {
+    inner: Pin<Box<F>>,
+    first: bool,
+}
+
+impl<F: Future> Future for PolledTwice<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        if std::mem::take(&mut self.first) {
+            cx.waker().wake_by_ref();
+        }
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+#[test]
+fn many_tasks_awaiting_one_promise_register_in_constant_time() {
+    let before = aio::sync::wait_list_visits();
+    run_virtual(async {
+        let promise = Promise::new();
+        let waiters: Vec<_> = (0..N)
+            .map(|_| {
+                let inner = Box::pin(promise.clone());
+                aio::spawn(PolledTwice { inner, first: true })
+            })
+            .collect();
+        let_them_line_up().await;
+        let_them_line_up().await; // Each has registered twice: the list holds it once.
+        promise.set_result(7_u32);
+        for waiter in waiters {
+            assert_eq!(waiter.await.unwrap(), 7);
+        }
+    });
+    // Two registrations and one wake per task.
+    let visits = aio::sync::wait_list_visits() - before;
+    assert_linear("visits of the promise's waiter list", visits, N);
+}

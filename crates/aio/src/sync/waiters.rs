@@ -240,12 +240,14 @@ thread_local! {
     static VISITS: Cell<u64> = const { Cell::new(0) };
 }
 
-fn count_visit() {
+pub(crate) fn count_visit() {
     VISITS.with(|visits| visits.set(visits.get() + 1));
 }
 
 /// How many times the wait lists of this thread's [`sync`](super) primitives have looked at an
-/// entry: to serve it, to skip a dead one, or to keep it while compacting.
+/// entry: to serve it, to skip a dead one, or to keep it while compacting. The lists of tasks
+/// awaiting a [`Promise`](crate::Promise), a stream's data or a writer's drain count too: one
+/// visit per registration and one per wake.
 ///
 /// A cost meter, like [`loop_turns`](crate::loop_turns): serving, joining and leaving a line
 /// each cost O(1), so N waiters that come and go cost O(N) visits in all, in whatever order
