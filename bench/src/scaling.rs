@@ -104,6 +104,13 @@ const SCENARIOS: &[Scenario] = &[
         smol: |n, r| rounds::<Smol, _>(n, r, event_smol),
     },
     Scenario {
+        name: "promise",
+        about: "N tasks await one promise, set once; spawn to join (peers: futures' Shared)",
+        aio: |n, r| rounds::<Aio, _>(n, r, promise_aio),
+        tokio: |n, r| rounds::<Tokio, _>(n, r, promise_shared::<Tokio>),
+        smol: |n, r| rounds::<Smol, _>(n, r, promise_shared::<Smol>),
+    },
+    Scenario {
         name: "queue",
         about: "N putters on a full queue of 1, one item taken per turn (mpsc, async-channel)",
         aio: |n, r| rounds::<Aio, _>(n, r, queue_aio),
@@ -528,6 +535,38 @@ async fn event_smol(n: usize) -> Duration {
     let started = Instant::now();
     event.notify(usize::MAX);
     join_each::<Smol, ()>(tasks).await;
+    started.elapsed()
+}
+
+/// The whole life of N awaiters of one value: each registers with it, then one set wakes them
+/// all. Timed from the first spawn, since registering is where a list that scans itself for
+/// duplicates grows quadratic.
+async fn promise_aio(n: usize) -> Duration {
+    let started = Instant::now();
+    let promise = aio::Promise::new();
+    let tasks: Vec<_> = (0..n).map(|_| aio::spawn(promise.clone())).collect();
+    aio::yield_now().await; // Every task has polled the promise once.
+    promise.set_result(7_u32);
+    join_each::<Aio, u32>(tasks).await;
+    started.elapsed()
+}
+
+/// tokio and smol have no promise of their own; `futures`' `Shared` of a oneshot receiver is
+/// the usual stand-in, the same code on both.
+async fn promise_shared<R: Runtime>(n: usize) -> Duration {
+    use futures::FutureExt;
+    let started = Instant::now();
+    let (send, receive) = futures::channel::oneshot::channel::<u32>();
+    let shared = receive.shared();
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let shared = shared.clone();
+            R::spawn(async move { shared.await.expect("the value is sent") })
+        })
+        .collect();
+    R::yield_now().await;
+    send.send(7).expect("awaiters are waiting");
+    join_each::<R, u32>(tasks).await;
     started.elapsed()
 }
 
