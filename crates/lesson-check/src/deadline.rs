@@ -43,6 +43,41 @@ const SETTLE: Duration = Duration::from_secs(1);
 /// printed to stdout and stderr.
 #[track_caller]
 pub fn run_with_deadline(command: &mut Command, deadline: Duration) -> io::Result<Output> {
+    match run_within(command, deadline, usize::MAX)? {
+        Ok(output) => Ok(output),
+        Err(expired) => panic!(
+            "{} did not finish within {deadline:?}: {}.\n\
+             command: {command:?}\n\
+             --- stdout so far\n{}\n\
+             --- stderr so far\n{}",
+            command.get_program().to_string_lossy(),
+            expired.how,
+            String::from_utf8_lossy(&expired.stdout),
+            String::from_utf8_lossy(&expired.stderr),
+        ),
+    }
+}
+
+/// A child that was still running when its deadline expired, and was stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expired {
+    /// How it was stopped, in words: "stopped with SIGINT (…)", "killed (…)".
+    pub how: String,
+    /// What it had printed on stdout (its first `limit` bytes).
+    pub stdout: Vec<u8>,
+    /// What it had printed on stderr (its first `limit` bytes).
+    pub stderr: Vec<u8>,
+}
+
+/// Like [`run_with_deadline`], but an expired deadline is a value, not a panic: for a program
+/// that runs a student's code, where a program that never ends is a mistake to explain. Keeps
+/// the first `limit` bytes of each of stdout and stderr (and reads and drops the rest, so that
+/// a child printing in a loop never blocks and never fills the memory).
+pub fn run_within(
+    command: &mut Command,
+    deadline: Duration,
+    limit: usize,
+) -> io::Result<Result<Output, Expired>> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -51,20 +86,20 @@ pub fn run_with_deadline(command: &mut Command, deadline: Duration) -> io::Resul
     let (ended, ends) = mpsc::channel();
     let stdout = Collected::read(
         child.stdout.take().expect("stdout is piped"),
-        usize::MAX,
+        limit,
         Some(ended.clone()),
     );
     let stderr = Collected::read(
         child.stderr.take().expect("stderr is piped"),
-        usize::MAX,
+        limit,
         Some(ended),
     );
     if let Some(status) = wait(&mut child, &ends, Instant::now() + deadline) {
-        return Ok(Output {
+        return Ok(Ok(Output {
             status,
             stdout: stdout.take(),
             stderr: stderr.take(),
-        });
+        }));
     }
     let how = stop(&mut child);
     // Let the reader threads take in what the child printed last.
@@ -73,15 +108,11 @@ pub fn run_with_deadline(command: &mut Command, deadline: Duration) -> io::Resul
         .recv_timeout(settle.saturating_duration_since(Instant::now()))
         .is_ok()
     {}
-    panic!(
-        "{} did not finish within {deadline:?}: {how}.\n\
-         command: {command:?}\n\
-         --- stdout so far\n{}\n\
-         --- stderr so far\n{}",
-        command.get_program().to_string_lossy(),
-        String::from_utf8_lossy(&stdout.take()),
-        String::from_utf8_lossy(&stderr.take()),
-    );
+    Ok(Err(Expired {
+        how,
+        stdout: stdout.take(),
+        stderr: stderr.take(),
+    }))
 }
 
 /// Waits until `child` has closed both pipes (`ends` hears from both readers) and exited, or

@@ -29,7 +29,7 @@ mod served;
 
 use std::process::{Command, Output};
 
-pub use deadline::{run_with_deadline, DEADLINE};
+pub use deadline::{run_with_deadline, run_within, Expired, DEADLINE};
 pub use deaf::{assert_stdout_gone_said, free_addr, Deaf};
 pub use python::{
     assert_same_as_twin, assert_same_output_as_original, needs_python, parse_needs, python,

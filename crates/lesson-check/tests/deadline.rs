@@ -133,3 +133,30 @@ fn a_server_gives_its_address_then_its_lines() {
     let lines: Vec<String> = server.take_lines().map(Result::unwrap).collect();
     assert_eq!(lines, ["second", "third"]);
 }
+
+#[test]
+fn run_within_gives_an_expired_child_as_a_value_with_the_first_bytes_it_printed() {
+    use lesson_check::run_within;
+    let (send, receive) = mpsc::channel();
+    thread::spawn(move || {
+        // Prints far more than it keeps, then never ends.
+        let mut child = sh("echo first; head -c 1000000 /dev/zero; echo oops >&2; exec sleep 1000");
+        let _ = send.send(run_within(&mut child, SHORT, 10));
+    });
+    let ended = receive
+        .recv_timeout(LONG_BEFORE_THE_SLEEP_ENDS)
+        .expect("run_within came back long before the sleep would have ended");
+    let expired = ended.unwrap().expect_err("the deadline expired");
+    assert_eq!(expired.stdout, b"first\n\0\0\0\0");
+    assert_eq!(expired.stderr, b"oops\n");
+    assert!(
+        expired.how.starts_with("stopped with SIGINT") || expired.how.starts_with("killed"),
+        "{}",
+        expired.how
+    );
+    // One that finishes in time is the same as with run_with_deadline.
+    let output = run_within(&mut sh("echo done"), SHORT * 60, 10)
+        .unwrap()
+        .unwrap();
+    assert_eq!(output.stdout, b"done\n");
+}
