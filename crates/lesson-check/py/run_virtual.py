@@ -1,16 +1,22 @@
 """Run an asyncio program with a virtual clock, the twin of aio's AIO_CLOCK=virtual.
 
     python3 run_virtual.py original.py [args...]
+    RUN_VIRTUAL_REPORT=1 python3 run_virtual.py exercise.py [args...]
 
 When no callback is ready and the loop would wait only for timers, the clock jumps to the next
 timer instead of sleeping, so `await asyncio.sleep(3600)` returns at once and `loop.time()`
 reads exactly one hour later. While sockets are registered, the loop first listens briefly
 (as aio does); real I/O still takes real time.
 
+With RUN_VIRTUAL_REPORT=1, it prints the loop time when the program exits (the sum over its
+event loops, as the exercises' grader reads it from aio's trace) as the last line on stderr.
+
 It uses only public asyncio and selectors interfaces, and runs on Python 3.10 and newer.
 """
 
 import asyncio
+import atexit
+import os
 import runpy
 import selectors
 import sys
@@ -57,12 +63,29 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
 
 
 class VirtualTimePolicy(asyncio.DefaultEventLoopPolicy):
+    def __init__(self, clocks=None):
+        super().__init__()
+        # With RUN_VIRTUAL_REPORT: the clock of every loop made, for the report at exit.
+        self._clocks = clocks
+
     def new_event_loop(self):
-        return VirtualTimeLoop()
+        loop = VirtualTimeLoop()
+        if self._clocks is not None:
+            self._clocks.append(loop._virtual)
+        return loop
+
+
+def _report(clocks):
+    total = sum(clock.offset for clock in clocks)
+    print(f"loop time: {total:.3f}s", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
     script = sys.argv[1]
     sys.argv = sys.argv[1:]
-    asyncio.set_event_loop_policy(VirtualTimePolicy())
+    clocks = None
+    if os.environ.get("RUN_VIRTUAL_REPORT", "0") not in ("", "0"):
+        clocks = []
+        atexit.register(_report, clocks)
+    asyncio.set_event_loop_policy(VirtualTimePolicy(clocks))
     runpy.run_path(script, run_name="__main__")
