@@ -37,6 +37,7 @@ Usage:
   cargo course hint ID           a hint for one exercise
   cargo course watch             grade the current exercise each time you save it (Ctrl-C stops)
   cargo course verify [ID...]    for CI: each starting point fails, each solution passes
+                                 (--require-python: a Python program it cannot run fails it)
   cargo course --help            this help
 
 Each exercise is a package in exercises/: its src/main.rs is the starting point, with a
@@ -317,7 +318,9 @@ impl Course {
 
     /// `cargo course verify [ID…]`: every starting point compiles, runs to the end and fails
     /// its grader; every solution passes; in Rust, and in Python where there is a version.
-    pub fn verify(&self, ids: &[String]) -> ExitCode {
+    /// With `require_python`, a Python program that cannot run here is a defect (CI runs
+    /// every one); otherwise it is reported and left out.
+    pub fn verify(&self, ids: &[String], require_python: bool) -> ExitCode {
         let chosen: Vec<&Exercise> = match ids.is_empty() {
             true => self.exercises.iter().collect(),
             false => match ids.iter().map(|id| self.find(id)).collect() {
@@ -326,7 +329,10 @@ impl Course {
             },
         };
         let packages: Vec<&str> = chosen.iter().map(|e| e.package).collect();
-        let mut verify = Verify::default();
+        let mut verify = Verify {
+            require_python,
+            ..Verify::default()
+        };
         // Every starting point in one build, then every solution: two runs of cargo.
         for solution in [false, true] {
             let built = match cargo::build(&self.root, &packages, solution, Messages::Keep) {
@@ -405,6 +411,8 @@ struct Verify {
     defects: Vec<String>,
     /// Python programs that could not run here, and why.
     skipped: Vec<String>,
+    /// Whether a Python program that could not run is a defect.
+    require_python: bool,
 }
 
 impl Verify {
@@ -451,7 +459,8 @@ impl Verify {
         for skipped in &self.skipped {
             println!("· python {skipped} (not graded)");
         }
-        if self.defects.is_empty() {
+        let skips_are_defects = self.require_python && !self.skipped.is_empty();
+        if self.defects.is_empty() && !skips_are_defects {
             println!(
                 "\nverify: {exercises} exercises, {rust} Rust and {python} Python programs: every \
                  starting point fails its grader and every solution passes{}.",
@@ -462,9 +471,17 @@ impl Verify {
             );
             return ExitCode::SUCCESS;
         }
-        println!("\nverify: {} defects:\n", self.defects.len());
-        for defect in &self.defects {
-            println!("{defect}");
+        if skips_are_defects {
+            println!(
+                "\nverify: {} Python programs not graded, and --require-python is given",
+                self.skipped.len()
+            );
+        }
+        if !self.defects.is_empty() {
+            println!("\nverify: {} defects:\n", self.defects.len());
+            for defect in &self.defects {
+                println!("{defect}");
+            }
         }
         ExitCode::FAILURE
     }

@@ -21,8 +21,13 @@ fn main() -> ExitCode {
         ["check", id, "--python"] | ["check", "--python", id] => course.check(id, Language::Python),
         ["hint", id] => course.hint(id),
         ["watch"] => course.watch(),
-        ["verify", ids @ ..] => {
-            course.verify(&ids.iter().map(|id| id.to_string()).collect::<Vec<_>>())
+        ["verify", rest @ ..] => {
+            let require_python = rest.contains(&"--require-python");
+            let ids: Vec<String> = (rest.iter())
+                .filter(|a| **a != "--require-python")
+                .map(|id| id.to_string())
+                .collect();
+            course.verify(&ids, require_python)
         }
         _ => usage_error(&format!("cargo course does not know {:?}", args.join(" "))),
     }
