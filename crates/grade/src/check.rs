@@ -61,13 +61,16 @@ pub(crate) fn loop_time(expected: Duration, message: String) -> Check {
     Check::new("loop time", Needs::Nothing, move |run| {
         let Some(took) = run.loop_time() else {
             return Err(match run.language {
-                crate::Language::Rust => "the program printed no trace, so its loop time is \
-                    unknown: does it run its async code with aio::run?"
-                    .to_string(),
-                crate::Language::Python => "run_virtual.py reported no loop time: does the \
-                    program run its async code with asyncio.run?"
-                    .to_string(),
-            });
+                crate::Language::Rust => {
+                    "the program printed no trace, so its loop time is unknown: does it run \
+                     its async code with aio::run?"
+                }
+                crate::Language::Python => {
+                    "run_virtual.py reported no loop time: does the program run its async \
+                     code with asyncio.run?"
+                }
+            }
+            .to_string());
         };
         if took == expected {
             return Ok(());
@@ -117,7 +120,7 @@ pub(crate) fn no_task_left_running() -> Check {
         let Some(left) = run.left_running() else {
             return Err(
                 "aio::run never returned (its trace has no `end` line): the program \
-                        ended some other way, by a panic or std::process::exit."
+                 ended some other way, by a panic or std::process::exit."
                     .to_string(),
             );
         };
