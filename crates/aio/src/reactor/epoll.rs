@@ -5,6 +5,8 @@
 //! `polling` neither asks for nor reports `EPOLLRDHUP`, which the short-read rule needs. So this
 //! backend registers and waits through `rustix`'s safe epoll calls. Other threads wake the loop
 //! through an eventfd of its own, registered edge-triggered like a socket (see [`Notifier`]).
+//! `epoll_wait` counts its timeout in whole milliseconds; a timerfd in the same set ends waits
+//! that are not (see `Backend::wait`).
 
 use std::cell::RefCell;
 use std::io;
@@ -21,16 +23,25 @@ use super::Readiness;
 /// `EPOLLRDHUP` says when a peer closed, so a short read proves the socket empty.
 pub(super) const TELLS_PEER_CLOSED: bool = true;
 
-/// The buffer of one loop's waits, kept between turns to avoid allocating.
+/// The buffer of one loop's waits, kept between turns to avoid allocating, and its timer.
 pub(super) struct Backend {
     /// The buffer `epoll_wait` fills.
     events: RefCell<Vec<epoll::Event>>,
+    /// A timerfd in the epoll set, edge-triggered and never read, for timeouts that are not a
+    /// whole number of milliseconds. `None` where it could not be made (or under Miri, which
+    /// has no timerfd): such waits are then rounded up to the next millisecond.
+    timer: Option<OwnedFd>,
 }
 
 impl Backend {
-    pub(super) fn new(_poller: &Poller) -> Backend {
+    pub(super) fn new(poller: &Poller) -> Backend {
         Backend {
             events: RefCell::new(Vec::with_capacity(EVENTS_PER_WAIT)),
+            timer: if cfg!(miri) {
+                None
+            } else {
+                precise_timer(poller).ok()
+            },
         }
     }
 
@@ -44,6 +55,15 @@ impl Backend {
     ) {
         let mut events = self.events.borrow_mut();
         events.clear();
+        // A timer due in 2.5 ms: `epoll_wait` would sleep 3 ms. Arm the timerfd for exactly
+        // 2.5 ms (one more system call), and its edge ends the wait on time; the rounded-up
+        // timeout stays as a backstop. Whole milliseconds (and no timeout) need no timerfd,
+        // so a loop that waits only for sockets still makes one call per wait.
+        if let (Some(timer), Some(exact)) = (&self.timer, timeout) {
+            if exact.subsec_nanos() % 1_000_000 != 0 {
+                arm(timer, exact);
+            }
+        }
         let timeout = timeout.map(whole_millis);
         match epoll::wait(
             poller.as_fd(),
@@ -57,8 +77,9 @@ impl Backend {
         use epoll::EventFlags as F;
         for event in events.iter() {
             let (key, flags) = (event.data.u64(), event.flags);
-            if key == WAKE_KEY {
-                continue; // Another thread woke the loop: the run queue says for whom.
+            if key == WAKE_KEY || key == TIMER_KEY {
+                continue; // Another thread woke the loop (the run queue says for whom), or the
+                          // timer ended the wait (the loop's timers say whose turn it is).
             }
             // A peer that closed, a hang-up or an error: reads and writes will say which.
             let peer_closed = flags.intersects(F::RDHUP | F::HUP | F::ERR);
@@ -153,6 +174,42 @@ impl Notifier {
 
 /// The key of the loop's own wake-up eventfd. (`polling` reserves `usize::MAX` for its own.)
 const WAKE_KEY: u64 = usize::MAX as u64 - 1;
+
+/// The key of the loop's timerfd.
+const TIMER_KEY: u64 = usize::MAX as u64 - 2;
+
+/// The timerfd of `Backend::timer`, added to the poller.
+fn precise_timer(poller: &Poller) -> io::Result<OwnedFd> {
+    use rustix::time::{timerfd_create, TimerfdClockId, TimerfdFlags};
+    let timer = timerfd_create(
+        TimerfdClockId::Monotonic,
+        TimerfdFlags::CLOEXEC | TimerfdFlags::NONBLOCK,
+    )?;
+    use epoll::EventFlags as F;
+    let key = epoll::EventData::new_u64(TIMER_KEY);
+    epoll::add(poller, &timer, key, F::ET | F::IN)?;
+    Ok(timer)
+}
+
+/// Sets the timerfd to expire once, `after` from now (which also clears its count: its next
+/// expiry is a new edge).
+fn arm(timer: &OwnedFd, after: Duration) {
+    use rustix::time::{timerfd_settime, Itimerspec, TimerfdTimerFlags};
+    let value = Timespec {
+        tv_sec: after.as_secs().min(i64::MAX as u64) as i64,
+        tv_nsec: i64::from(after.subsec_nanos()),
+    };
+    let zero = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    let spec = Itimerspec {
+        it_interval: zero,
+        it_value: value,
+    };
+    // Cannot fail for a valid timerfd and value; if it did, the rounded timeout still holds.
+    let _ = timerfd_settime(timer, TimerfdTimerFlags::empty(), &spec);
+}
 
 /// How many events one `epoll_wait` can report; more wait for the next turn.
 const EVENTS_PER_WAIT: usize = 1024;
