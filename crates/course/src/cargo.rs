@@ -39,9 +39,10 @@ pub fn build(
         let features: Vec<String> = packages.iter().map(|p| format!("{p}/solution")).collect();
         command.args(["--features", &features.join(",")]);
     }
-    if messages == Messages::Keep {
-        command.stderr(Stdio::piped());
-    }
+    command.stderr(match messages {
+        Messages::Show => Stdio::inherit(),
+        Messages::Keep => Stdio::piped(),
+    });
     let output = command
         .output()
         .map_err(|e| format!("could not run cargo: {e}"))?;

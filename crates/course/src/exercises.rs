@@ -41,8 +41,9 @@ fn countdown() -> Exercise {
     .loop_time(
         Duration::from_millis(1500),
         "your countdown took {took} on the loop's clock; it should take {expected}. \
-         A blocking sleep waits without telling the loop: its clock does not see the \
-         wait, and no other task can run meanwhile.",
+         Its waits never reached the loop: std::thread::sleep blocks the thread without \
+         telling the loop, and an aio::sleep(..) that is not .awaited never runs (a \
+         future does nothing until it is awaited).",
     )
     .no_slow_poll()
     .python("exercise.py")
@@ -89,6 +90,11 @@ fn forgotten_task() -> Exercise {
              In Python: await the task.",
         )
         .output(expected!("03b-leftover-task"))
+        .loop_time(
+            Duration::from_secs(2),
+            "the editor took {took} of loop time; saving while the window fades out, then \
+             waiting for the save to end, takes {expected}.",
+        )
         .no_task_left_running()
         .python("exercise.py")
 }

@@ -161,22 +161,25 @@ impl Course {
     /// After a failed grade: the hint and how to go on.
     fn footer(&self, exercise: &Exercise, language: Language) {
         let again = match language {
-            Language::Rust => format!("cargo course check {}", exercise.id),
-            Language::Python => format!("cargo course check {} --python", exercise.id),
+            Language::Rust => format!(
+                "`cargo course check {}` (or `cargo course watch`)",
+                exercise.id
+            ),
+            Language::Python => format!("`cargo course check {} --python`", exercise.id),
         };
         println!(
-            "\nStuck? `cargo course hint {}`.\nEdit {}, then `{again}` (or `cargo course watch`).",
+            "\nStuck? `cargo course hint {}`.\nEdit {}, then {again}.",
             exercise.id,
             self.program(exercise, language).display(),
         );
     }
 
-    /// After a pass: what is next.
-    fn next_after(&self, exercise: &Exercise) {
+    /// After a pass: what is next, and `then`, what to do with it.
+    fn next_after(&self, exercise: &Exercise, then: &str) {
         println!("\nSolved! {} · {}", exercise.id, exercise.title);
         match self.first_unsolved() {
             Some(next) => println!(
-                "Next: {} · {}. Read the comment at the top of {}, then `cargo course`.",
+                "Next: {} · {}.\nRead the comment at the top of {}, then {then}.",
                 next.id,
                 next.title,
                 self.program(next, Language::Rust).display()
@@ -216,7 +219,7 @@ impl Course {
             .grade(exercise, Language::Rust)
             .is_some_and(|v| v.passed());
         if passed {
-            self.next_after(exercise);
+            self.next_after(exercise, "`cargo course`");
         } else {
             self.footer(exercise, Language::Rust);
         }
@@ -256,7 +259,7 @@ impl Course {
         }
         match self.grade(exercise, language) {
             Some(verdict) if verdict.passed() => {
-                self.next_after(exercise);
+                self.next_after(exercise, "`cargo course`");
                 ExitCode::SUCCESS
             }
             Some(_) => {
@@ -298,7 +301,7 @@ impl Course {
                 .grade(exercise, Language::Rust)
                 .is_some_and(|v| v.passed());
             if passed {
-                self.next_after(exercise);
+                self.next_after(exercise, "save it: watch grades it");
                 match self.first_unsolved() {
                     Some(next) => exercise = next,
                     None => return ExitCode::SUCCESS,

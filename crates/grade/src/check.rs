@@ -91,10 +91,17 @@ pub(crate) fn in_flight_at_least(n: usize) -> Check {
         if most >= n {
             return Ok(());
         }
+        let no_task = match most {
+            0 => {
+                " Futures awaited together (aio::gather!) overlap too, but inside one task, \
+                   and this exercise practises tasks."
+            }
+            _ => "",
+        };
         Err(format!(
             "the most tasks in flight at once was {most}; this exercise wants {n} tasks \
              running at the same time. Spawn each one (aio::spawn) before you await the \
-             first: a task runs from its spawn, whoever awaits it and when."
+             first: a task runs from its spawn, whoever awaits it and when.{no_task}"
         ))
     })
 }
@@ -183,8 +190,8 @@ pub(crate) fn cancelled_at_least(n: usize) -> Check {
         }
         Err(format!(
             "{} cancelled; this exercise wants {n}. A task nobody needs any more keeps \
-             running until it ends by itself: stop it with task.cancel(), which drops its \
-             future (and runs its clean-up) at once.",
+             running until it ends by itself, even once its handle is dropped: stop it with \
+             task.cancel(), which drops its future (and runs its clean-up) at once.",
             match cancelled {
                 0 => "no task was".to_string(),
                 c => tasks_were(c),

@@ -311,7 +311,7 @@ impl Exercise {
         for check in &self.checks {
             let mark = match (run.language, check.needs) {
                 (Language::Python, Needs::Trace | Needs::Debug) => {
-                    Mark::NotChecked("it reads aio's trace, which a Python program has not".into())
+                    Mark::NotChecked("it reads aio's trace; a Python program has none".into())
                 }
                 _ => match (check.test)(run) {
                     Ok(()) => Mark::Pass,

@@ -7,9 +7,10 @@
 //! does the same to leftover tasks.)
 //!
 //! Goal: the editor says `bye` only once the document is saved, printing exactly
-//! `expected.txt`. `cargo course check 03b` runs it in virtual time and checks the output and,
-//! from the loop's trace, that no task was left running when `aio::run` returned. Stuck?
-//! `cargo course hint 03b`; read lesson 03, part 5 (`cargo run -p lesson-03`).
+//! `expected.txt`. `cargo course check 03b` runs it in virtual time and checks the output, the
+//! loop time (2.0 s: the save still runs while the window fades out) and, from the loop's
+//! trace, that no task was left running when `aio::run` returned. Stuck? `cargo course hint
+//! 03b`; read lesson 03, part 5 (`cargo run -p lesson-03`).
 
 use std::time::{Duration, Instant};
 
