@@ -625,13 +625,6 @@ impl TaskTable {
 
     /// Takes the outcome of task `id` for its handle, and frees the slot. `None` if the table
     /// has no such task, or if it has not finished.
-    fn take(&mut self, run: u64, id: TaskId) -> Option<Leftovers> {
-        if !self.slot(run, id)?.stage.is_finished() {
-            return None;
-        }
-        Some(self.free(id))
-    }
-
     /// The handle of task `id` was dropped. A finished task leaves the table now; a running
     /// one is marked detached and leaves when it finishes.
     fn detach(&mut self, run: u64, id: TaskId) -> Option<Leftovers> {
@@ -658,6 +651,8 @@ pub struct Task<T> {
     /// The type of the output this handle takes out of the task's box. A `Task` stays on the
     /// loop's thread, like the table it points into: `Rc` makes it neither `Send` nor `Sync`.
     output: PhantomData<Rc<T>>,
+    /// Set once the handle has taken the outcome: the slot is free, nothing is left to do.
+    taken: bool,
 }
 
 impl<T> Task<T> {
@@ -756,20 +751,45 @@ impl<T> Task<T> {
 impl<T: 'static> Future for Task<T> {
     type Output = Result<T, TaskError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if self.poll_finished(cx).is_pending() {
-            return Poll::Pending; // `cx`'s waker is woken when the task finishes.
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if this.taken {
+            panic!("a `Task` was polled again after it returned its output");
         }
-        let taken = (self.with_table(|table| table.take(self.run, self.id)))
-            .flatten()
-            .or_else(|| take_kept(self.run, self.id));
-        let Some(mut leftovers) = taken else {
-            if self.with_table(|_| ()).is_some() {
-                panic!("a `Task` was polled again after it returned its output");
+        // One look at the table: either the task runs on (wake us when it finishes), or it
+        // has finished and its slot is freed, its outcome handed to us.
+        let (run, id) = (this.run, this.id);
+        let looked = this.with_table(|table| {
+            let slot = table.slot(run, id)?;
+            if !slot.stage.is_finished() {
+                // One waker: the latest poller of the handle replaces the previous one.
+                let waker = cx.waker();
+                let replaced = match &slot.join_waker {
+                    Some(old) if old.will_wake(waker) => None,
+                    _ => slot.join_waker.replace(waker.clone()),
+                };
+                return Some(Err(replaced));
             }
-            // After its `run`, with no kept outcome: `run` cancelled the task when it returned.
-            return Poll::Ready(Err(TaskError::Cancelled));
+            Some(Ok(table.free(id)))
+        });
+        let mut leftovers = match looked {
+            Some(Some(Err(replaced))) => {
+                drop(replaced); // With the table released.
+                return Poll::Pending; // `cx`'s waker is woken when the task finishes.
+            }
+            Some(Some(Ok(leftovers))) => leftovers,
+            Some(None) => unreachable!("only this handle frees a finished task it holds"),
+            // Its `run` has returned: the outcome was set aside if the task had finished;
+            // otherwise `run` cancelled it.
+            None => match take_kept(run, id) {
+                Some(leftovers) => leftovers,
+                None => {
+                    this.taken = true;
+                    return Poll::Ready(Err(TaskError::Cancelled));
+                }
+            },
         };
+        this.taken = true;
         let outcome = mem::replace(&mut leftovers.outcome, Stage::Free);
         leftovers.release(); // Drops the slot's join waker, with the table released.
         Poll::Ready(match outcome {
@@ -781,7 +801,7 @@ impl<T: 'static> Future for Task<T> {
             }
             Stage::Failed(error) => Err(error),
             Stage::Running(_) | Stage::Polling | Stage::Free => {
-                unreachable!("`take` hands out finished tasks only")
+                unreachable!("a slot is freed only once its task has finished")
             }
         })
     }
@@ -790,6 +810,9 @@ impl<T: 'static> Future for Task<T> {
 
 impl<T> Drop for Task<T> {
     fn drop(&mut self) {
+        if self.taken {
+            return; // The outcome was taken, and the slot freed with it.
+        }
         let leftovers = (self.with_table(|table| table.detach(self.run, self.id)))
             .flatten()
             .or_else(|| take_kept(self.run, self.id));
@@ -872,6 +895,7 @@ where
             run,
             name,
             output: PhantomData,
+            taken: false,
         }
     })
     // ANCHOR_END: spawn
