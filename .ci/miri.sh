@@ -54,6 +54,7 @@ declare -A EXCLUDED=(
   [fds]="real TCP sockets (as net), and reads /proc/self/fd"
   [debug]="every check runs this test binary again in a child process (with AIO_DEBUG set), and Miri cannot start processes"
   [complexity]="counts the work of 1,000 children or waiters per test: hours under Miri (gather, wait, task_group and sync_* run the same paths with a few)"
+  [task_memory]="counts the heap held by 65,536 sleeping tasks: far too slow under Miri (tasks and timers run the same paths with a few)"
 )
 
 cannot_run() {
