@@ -6,7 +6,7 @@ use grade::Exercise;
 
 /// This lesson's exercises, in order.
 pub fn all() -> Vec<Exercise> {
-    vec![downloads(), forgotten_task()]
+    vec![downloads(), forgotten_task(), spinner()]
 }
 
 // ANCHOR: downloads
@@ -57,4 +57,47 @@ fn forgotten_task() -> Exercise {
         )
         .no_task_left_running()
         .python("exercise.py")
+}
+
+/// Lesson 03: a task nobody needs any more is stopped with `cancel`; dropping its handle does
+/// not stop it.
+fn spinner() -> Exercise {
+    Exercise::new(
+        "03c",
+        "exercise-03c",
+        "A helper task nobody needs any more is cancelled",
+    )
+    .chapter(
+        r#"Lesson 03 · Tasks, "In Rust" (cancelling a task)"#,
+        "lessons/03-tasks.md#in-rust",
+    )
+    .hint(
+        "Keep the spinner's handle (let spinner = aio::spawn(spinner(start));) and call \
+         spinner.cancel() right after load_page(..).await, before the page is drawn. \
+         cancel() drops the spinner's future at once, so its guard prints `stopped`. \
+         Awaiting the spinner would wait for ever: it loops. In Python: spinning.cancel(), \
+         then await it inside try/except asyncio.CancelledError.",
+    )
+    .output(expected!("03c-cancel-spinner"))
+    .check("spinner stops with the loading", |run| {
+        let stamp = |what: &str| {
+            (run.stdout.lines())
+                .find(|line| line.ends_with(what))
+                .and_then(|line| line.split(' ').next())
+                .unwrap_or("never")
+                .to_string()
+        };
+        let (loaded, stopped) = (stamp("page loaded: 3 images"), stamp("spinner: stopped"));
+        if loaded == stopped {
+            return Ok(());
+        }
+        Err(format!(
+            "the page was loaded at {loaded} but the spinner stopped at {stopped}: it went on \
+             after nobody needed it. A spinner that checks a flag sees it only when it wakes \
+             up, at its next tick; cancel() stops it at once, at the .await where it waits."
+        ))
+    })
+    .cancelled_at_least(1)
+    .no_task_left_running()
+    .python("exercise.py")
 }
