@@ -1,10 +1,12 @@
 //! The exercises of lesson 08, timeouts and cancellation.
 
+use std::time::Duration;
+
 use grade::Exercise;
 
 /// This lesson's exercises, in order.
 pub fn all() -> Vec<Exercise> {
-    vec![late_task()]
+    vec![late_task(), slow_server()]
 }
 
 /// Lesson 08: a timeout on a lent task handle does not stop the task; `cancel` does.
@@ -25,6 +27,36 @@ fn late_task() -> Exercise {
     )
     .output(expected!("08a-timeouts"))
     .cancelled_at_least(1)
+    .no_task_left_running()
+    .python("exercise.py")
+}
+
+/// Lesson 08: `aio::timeout` bounds a wait that might never end, and cancels what it bounds.
+fn slow_server() -> Exercise {
+    Exercise::new(
+        "08b",
+        "exercise-08b",
+        "A server that does not answer gets a time limit",
+    )
+    .chapter(
+        r#"Lesson 08 · Timeouts and cancellation, "In Rust""#,
+        "lessons/08-timeouts-and-cancellation.md#in-rust",
+    )
+    .hint(
+        "Wrap each request: match aio::timeout(Duration::from_secs(2), ask(start, server, \
+         answers_after, cents)).await { Ok(cents) => prices.push(cents), Err(_) => \
+         println!(..no answer in 2.0s, skipped..) }. timeout drops the request when the time \
+         is up. Put the timeout on the future itself, not on a spawned task's handle. In \
+         Python: await asyncio.wait_for(ask(...), 2) inside try/except asyncio.TimeoutError.",
+    )
+    .output(expected!("08b-slow-server"))
+    .loop_time(
+        Duration::from_millis(2300),
+        "the shop took {took} of loop time to show a price; with 2 s for each server it takes \
+         {expected}: 0.3 s for the server that answers, then 2 s for the one that never does. \
+         Far more means a wait with no limit; less means the limit cut the first server short, \
+         or both servers shared one limit instead of getting 2 s each.",
+    )
     .no_task_left_running()
     .python("exercise.py")
 }
