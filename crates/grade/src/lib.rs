@@ -38,17 +38,24 @@
 //! `crates/lesson-check/py/run_virtual.py`. A check of one's own is a closure over the [`Run`]:
 //! [`Exercise::check`] (any program) or [`Exercise::check_trace`] (one that reads aio's trace).
 //!
+//! A network exercise is a server, and its grader a client: [`Exercise::client`] gives the
+//! client (a closure over the server's address, written with [`Conn`]); the grader starts the
+//! program on a free loopback port, runs the client once the server listens, stops the server
+//! with SIGINT, and grades its output and trace as any other run's.
+//!
 //! Building the program is not this crate's business: `cargo course` (crates/course) builds,
-//! caches and walks a student through the exercises. A network exercise will need a client
-//! that talks to the program while it runs: [`Exercise::command`] gives the configured
-//! [`Command`] for a driver of its own to start, and [`Run::parse`] reads what it printed.
+//! caches and walks a student through the exercises. [`Exercise::command`] gives the
+//! configured [`Command`] for a driver of its own to start, and [`Run::parse`] reads what it
+//! printed.
 
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod check;
 mod run;
+mod serve;
 mod verdict;
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -58,6 +65,7 @@ use lesson_check::Skip;
 
 pub use check::SLOW_POLL;
 pub use run::{parse_trace_line, secs, Ended, Event, Language, Run, MAIN_FUTURE};
+pub use serve::{Conn, ANSWER_WAIT};
 pub use verdict::{Chapter, Mark, Outcome, Verdict};
 
 /// How long a graded program may run, in real time.
@@ -72,7 +80,6 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 const KEEP: usize = 16 << 20;
 
 /// One exercise's grader: its name, where to read, its hint, and its checks.
-#[derive(Debug)]
 pub struct Exercise {
     /// Its number and letter: `03a`. `cargo course check 03a` grades it.
     pub id: &'static str,
@@ -92,6 +99,20 @@ pub struct Exercise {
     checks: Vec<Check>,
     /// How long the program may run.
     deadline: Duration,
+    /// For a server: the client that talks to it.
+    client: Option<serve::Client>,
+}
+
+impl std::fmt::Debug for Exercise {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (f.debug_struct("Exercise"))
+            .field("id", &self.id)
+            .field("package", &self.package)
+            .field("python", &self.python)
+            .field("checks", &self.checks)
+            .field("client", &self.client.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Exercise {
@@ -107,6 +128,7 @@ impl Exercise {
             expected: None,
             checks: Vec::new(),
             deadline: DEADLINE,
+            client: None,
         }
     }
 
@@ -193,6 +215,28 @@ impl Exercise {
         self
     }
 
+    /// The program is a server, and `client` talks to it: a check named `name`, passed when
+    /// `client` returns `Ok`. The grader starts the program with a free loopback address as
+    /// its one argument (`127.0.0.1:PORT`), in real time, waits for its first line on stdout
+    /// (the server says it listens), calls `client` with the address, then stops the server
+    /// with SIGINT, as Ctrl-C does. The server must not exit by itself. In its stdout, the
+    /// address reads `ADDR`.
+    ///
+    /// The client drives the order: the server prints a line before it answers, and the
+    /// client waits for each answer ([`Conn::expect`]), so the output is the same every run.
+    /// `Err(message)` says what the client sent, what it got, and why that is wrong.
+    pub fn client(
+        mut self,
+        name: &str,
+        client: impl Fn(SocketAddr) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Exercise {
+        self.client = Some(std::sync::Arc::new(client));
+        self.checks.push(Check::new(name, Needs::Nothing, |run| {
+            (run.client.clone()).unwrap_or_else(|| Err("no client talked to the server".into()))
+        }));
+        self
+    }
+
     /// The exercise has an asyncio version, `file` in its folder (with its solution in
     /// `solution/{file}`): the same grader grades it, on the checks that do not need aio.
     pub fn python(mut self, file: &'static str) -> Exercise {
@@ -206,11 +250,15 @@ impl Exercise {
         self
     }
 
-    /// The command that runs the built exercise `exe` for grading: virtual time, trace on,
-    /// and debug mode on if a check needs it.
+    /// The command that runs the built exercise `exe` for grading: virtual time (real time
+    /// for a server, which talks to a real client), trace on, and debug mode on if a check
+    /// needs it.
     pub fn command(&self, exe: &Path) -> Command {
         let mut command = Command::new(exe);
         command.env("AIO_CLOCK", "virtual").env("AIO_TRACE", "1");
+        if self.client.is_some() {
+            command.env_remove("AIO_CLOCK");
+        }
         if self.checks.iter().any(|c| c.needs == Needs::Debug) {
             command.env("AIO_DEBUG", SLOW_POLL.as_millis().to_string());
         } else {
@@ -220,12 +268,20 @@ impl Exercise {
     }
 
     /// The command that runs the asyncio program `script` under the virtual-time loop
-    /// (`run_virtual.py`, which reports the loop time), or why Python cannot run it here.
+    /// (`run_virtual.py`, which reports the loop time), or why Python cannot run it here. A
+    /// server runs in real time, on asyncio's own loop, with its prints unbuffered.
     pub fn python_command(&self, script: &Path) -> Result<Command, Skip> {
         if let Some(skip) = lesson_check::skip_reason(Some(script)) {
             return Err(skip);
         }
         let mut command = Command::new("python3");
+        if self.client.is_some() {
+            command
+                .arg(script)
+                .env("PYTHONUNBUFFERED", "1")
+                .env("PYTHONDONTWRITEBYTECODE", "1");
+            return Ok(command);
+        }
         command
             .arg(lesson_check::python_runner())
             .arg(script)
@@ -236,7 +292,11 @@ impl Exercise {
 
     /// Runs `command` (from [`command`](Exercise::command) or
     /// [`python_command`](Exercise::python_command)) within the deadline, and reads its run.
+    /// For a server, it is started, talked to by the client, and stopped.
     pub fn run(&self, language: Language, mut command: Command) -> std::io::Result<Run> {
+        if let Some(client) = &self.client {
+            return serve::serve(language, command, client, self.deadline, KEEP);
+        }
         let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
         Ok(
             match lesson_check::run_within(&mut command, self.deadline, KEEP)? {
@@ -290,7 +350,7 @@ impl Exercise {
     pub fn judge(&self, run: &Run) -> Verdict {
         let mut outcomes = vec![Outcome {
             check: "runs to the end".into(),
-            mark: match ran_to_the_end(run) {
+            mark: match ran_to_the_end(run, self.client.is_some()) {
                 Ok(()) => Mark::Pass,
                 Err(message) => Mark::Fail(message),
             },
@@ -338,9 +398,15 @@ impl Exercise {
 /// How many of the last lines printed a failure to run shows.
 const LAST_LINES: usize = 8;
 
-/// The program exited by itself, with success.
-fn ran_to_the_end(run: &Run) -> Result<(), String> {
+/// The program exited by itself, with success; a server ran until the grader stopped it.
+fn ran_to_the_end(run: &Run, server: bool) -> Result<(), String> {
     match &run.ended {
+        Ended::Stopped(_) => Ok(()),
+        Ended::Exited(status) if server => Err(format!(
+            "the server exited by itself ({status}) before it was stopped: a server serves \
+             until Ctrl-C (serve_forever). What it printed on stderr last:\n{}",
+            last_lines(&run.own_stderr())
+        )),
         Ended::Exited(status) if status.success() => Ok(()),
         Ended::Exited(status) => Err(format!(
             "it failed ({status}). What it printed on stderr last:\n{}",

@@ -38,6 +38,9 @@ pub enum Ended {
         /// "stopped with SIGINT (…)" or "killed (…)".
         how: String,
     },
+    /// A server ([`Exercise::client`](crate::Exercise::client)), stopped by the grader with
+    /// SIGINT once its client was done, with this status.
+    Stopped(ExitStatus),
 }
 
 /// One trace line: `aio trace: t=1.500s poll   task spawned at src/main.rs:12:5`.
@@ -69,6 +72,9 @@ pub struct Run {
     /// The tasks debug mode reported for blocking the loop, one entry per slow poll (`the main
     /// future (given to aio::run)` or `task spawned at …`).
     pub slow_polls: Vec<String>,
+    /// For a server, what its client found: `Ok`, or what went wrong (`None` if no client
+    /// talked to it).
+    pub client: Option<Result<(), String>>,
 }
 
 impl Run {
@@ -87,6 +93,7 @@ impl Run {
             ended,
             trace,
             slow_polls,
+            client: None,
         }
     }
 
