@@ -6,7 +6,7 @@ use grade::Exercise;
 
 /// This lesson's exercises, in order.
 pub fn all() -> Vec<Exercise> {
-    vec![late_task(), slow_server()]
+    vec![late_task(), slow_server(), cleanup_guard()]
 }
 
 /// Lesson 08: a timeout on a lent task handle does not stop the task; `cancel` does.
@@ -58,5 +58,55 @@ fn slow_server() -> Exercise {
          or both servers shared one limit instead of getting 2 s each.",
     )
     .no_task_left_running()
+    .python("exercise.py")
+}
+
+/// Lesson 08: a cancelled future stops at its `.await`; only `Drop` runs after that, so
+/// clean-up that must always happen belongs in a guard.
+fn cleanup_guard() -> Exercise {
+    Exercise::new(
+        "08c",
+        "exercise-08c",
+        "A cancelled download still closes its connection",
+    )
+    .chapter(
+        r#"Lesson 08 · Timeouts and cancellation, "In Rust""#,
+        "lessons/08-timeouts-and-cancellation.md#in-rust",
+    )
+    .hint(
+        "Replace fn close(self) with impl Drop for Connection { fn drop(&mut self) { .. } } \
+         (the same two lines inside), delete the connection.close() call, and keep the \
+         connection in a named variable: let _connection = Connection::open(..); (not \
+         let _ = .., which drops it at once). In Python: await inside try, and \
+         connection.close() in finally.",
+    )
+    .output(expected!("08c-cleanup-guard"))
+    .check("every connection closed", |run| {
+        let closed_at_once = (run.stdout.lines())
+            .any(|line| line.starts_with("[0.0s]") && line.ends_with("connection closed"));
+        if closed_at_once {
+            return Err(
+                "a connection was closed at 0.0 s, as soon as it was opened, before \
+                 its download ran. `let _ = Connection::open(..)` does that: `_` is not a \
+                 variable, so the value is dropped at once. Name it \
+                 (`let _connection = ..`): it then lives until the download's future ends, \
+                 returned or cancelled."
+                    .to_string(),
+            );
+        }
+        let open = (run.stdout.lines())
+            .find_map(|line| line.strip_prefix("open connections at the end: "))
+            .unwrap_or("?");
+        if open == "0" {
+            return Ok(());
+        }
+        Err(format!(
+            "the pool ended with {open} connection(s) open: the cancelled download never \
+             closed its own. Cancelling drops the download's future at the .await where it \
+             waits, so the code after that .await (connection.close()) never runs. Only \
+             destructors run: put the closing in `impl Drop for Connection`."
+        ))
+    })
+    .cancelled_at_least(1)
     .python("exercise.py")
 }
