@@ -6,7 +6,7 @@ use grade::{Exercise, Run};
 
 /// This lesson's exercises, in order.
 pub fn all() -> Vec<Exercise> {
-    vec![semaphore()]
+    vec![semaphore(), acquire_before_spawn()]
 }
 
 /// The N of "…, at most N at once" in the program's last line, printed by its gauge.
@@ -62,4 +62,59 @@ fn semaphore() -> Exercise {
          limit); 9.0 s, one after another.",
     )
     .python("exercise.py")
+}
+
+/// Lesson 12: a limit inside the tasks still makes every task; taking the permit before
+/// `spawn` bounds the tasks themselves, and a semaphore (unlike batches) starts the next job
+/// as soon as any ends.
+fn acquire_before_spawn() -> Exercise {
+    Exercise::new(
+        "12b",
+        "exercise-12b",
+        "A crawler that does not spawn a task for every page at once",
+    )
+    .chapter(
+        r#"Lesson 12 · Limits, "What to notice""#,
+        "lessons/12-limits.md#what-to-notice",
+    )
+    .hint(
+        "In the for loop, first let permit = permits.acquire().await; then spawn \
+         async move { let _permit = permit; fetch(start, n).await }. The loop waits for a \
+         permit before it makes the next task, and the task gives the permit back when it \
+         ends. Keep awaiting the handles at the end.",
+    )
+    .output(expected!("12b-acquire-before-spawn"))
+    .check_trace("at most 3 tasks at once", |run| {
+        let most = run.most_in_flight();
+        if most <= 3 {
+            return Ok(());
+        }
+        // How many fetches began at once: more than 3 means the permits held nothing back.
+        let first_round = (run.stdout.lines())
+            .filter(|line| line.starts_with("[0.0s] page"))
+            .count();
+        if first_round > 3 {
+            return Err(format!(
+                "{most} tasks were in flight at once, and {first_round} pages were fetched at \
+                 0.0 s: the permit was given back before its fetch ended. A permit taken in \
+                 the loop is dropped at the end of the loop's body unless you move it into \
+                 the task (async move {{ let _permit = permit; .. }})."
+            ));
+        }
+        Err(format!(
+            "{most} tasks were in flight at once, and all but 3 of them only waited in the \
+             semaphore's line. The limit held the fetches back, not the tasks: each waiting \
+             task is still a future in memory, and a list of 100 000 pages would make \
+             100 000 of them. Take the permit in the loop, before aio::spawn, and move it into \
+             the task."
+        ))
+    })
+    .loop_time(
+        Duration::from_secs(6),
+        "the crawl took {took} of loop time; with 3 fetches at a time, each new page starting \
+         as soon as any fetch ends, it takes {expected}. Batches of three (spawn three, await \
+         the three) take longer, because each batch waits for its slowest page while two \
+         permits sit unused; one after another takes the sum, 15.0 s; less than {expected} \
+         means more than 3 fetches ran at once.",
+    )
 }
