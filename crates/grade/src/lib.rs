@@ -99,8 +99,8 @@ pub struct Exercise {
     checks: Vec<Check>,
     /// How long the program may run.
     deadline: Duration,
-    /// For a server: the client that talks to it.
-    client: Option<serve::Client>,
+    /// For a server: the client that talks to it, and its check's name.
+    client: Option<(String, serve::Client)>,
 }
 
 impl std::fmt::Debug for Exercise {
@@ -216,7 +216,7 @@ impl Exercise {
     }
 
     /// The program is a server, and `client` talks to it: a check named `name`, passed when
-    /// `client` returns `Ok`. The grader starts the program with a free loopback address as
+    /// `client` returns `Ok`, and graded first after "runs to the end". The grader starts the program with a free loopback address as
     /// its one argument (`127.0.0.1:PORT`), in real time, waits for its first line on stdout
     /// (the server says it listens), calls `client` with the address, then stops the server
     /// with SIGINT, as Ctrl-C does. The server must not exit by itself. In its stdout, the
@@ -230,10 +230,7 @@ impl Exercise {
         name: &str,
         client: impl Fn(SocketAddr) -> Result<(), String> + Send + Sync + 'static,
     ) -> Exercise {
-        self.client = Some(std::sync::Arc::new(client));
-        self.checks.push(Check::new(name, Needs::Nothing, |run| {
-            (run.client.clone()).unwrap_or_else(|| Err("no client talked to the server".into()))
-        }));
+        self.client = Some((name.to_string(), std::sync::Arc::new(client)));
         self
     }
 
@@ -294,7 +291,7 @@ impl Exercise {
     /// [`python_command`](Exercise::python_command)) within the deadline, and reads its run.
     /// For a server, it is started, talked to by the client, and stopped.
     pub fn run(&self, language: Language, mut command: Command) -> std::io::Result<Run> {
-        if let Some(client) = &self.client {
+        if let Some((_, client)) = &self.client {
             return serve::serve(language, command, client, self.deadline, KEEP);
         }
         let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
@@ -358,6 +355,16 @@ impl Exercise {
         if matches!(run.ended, Ended::Expired { .. }) {
             // Cut short, its output and trace say nothing about the rest.
             return self.verdict(run.language, outcomes);
+        }
+        if let Some((name, _)) = &self.client {
+            outcomes.push(Outcome {
+                check: name.clone(),
+                mark: match run.client.clone() {
+                    Some(Ok(())) => Mark::Pass,
+                    Some(Err(message)) => Mark::Fail(message),
+                    None => Mark::Fail("no client talked to the server".into()),
+                },
+            });
         }
         if let Some(expected) = self.expected {
             outcomes.push(Outcome {
