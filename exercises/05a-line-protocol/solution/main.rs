@@ -65,5 +65,8 @@ fn main() -> std::process::ExitCode {
 const USAGE: lesson_args::Usage = lesson_args::Usage {
     name: env!("CARGO_PKG_NAME"),
     about: env!("CARGO_PKG_DESCRIPTION"),
-    options: &[("[ADDR]", "listen on ADDR (HOST:PORT, default 127.0.0.1:8888)")],
+    options: &[(
+        "[ADDR]",
+        "listen on ADDR (HOST:PORT, default 127.0.0.1:8888)",
+    )],
 };
