@@ -1,10 +1,12 @@
 //! The exercises of lesson 13, queues.
 
+use std::time::Duration;
+
 use grade::Exercise;
 
 /// This lesson's exercises, in order.
 pub fn all() -> Vec<Exercise> {
-    vec![bounded_queue()]
+    vec![bounded_queue(), join_workers()]
 }
 
 /// Lesson 13: a bounded queue makes a fast producer wait for room (backpressure), so work
@@ -46,4 +48,34 @@ fn bounded_queue() -> Exercise {
         }
     })
     .python("exercise.py")
+}
+
+/// Lesson 13: `task_done` and `join` say when the work is done, not only taken; then the
+/// workers, which loop for ever, are cancelled.
+fn join_workers() -> Exercise {
+    Exercise::new(
+        "13b",
+        "exercise-13b",
+        "Workers stopped when the queue is drained",
+    )
+    .chapter(
+        r#"Lesson 13 · Queues, "What to notice""#,
+        "lessons/13-queues.md#what-to-notice",
+    )
+    .hint(
+        "In worker, call queue.task_done() after the println! (once the photo is done). In \
+         thumbnails, keep the workers' handles in a Vec, replace the sleep with \
+         queue.join().await, and after `all photos done` cancel each worker \
+         (worker.cancel()), then await them all (aio::gather(workers).await) and print how \
+         many stopped.",
+    )
+    .output(expected!("13b-join-workers"))
+    .loop_time(
+        Duration::from_millis(1300),
+        "the program took {took} of loop time; the last photo is done at {expected}, and that \
+         is when it should end. Less means it stopped before the work was done: a guessed \
+         sleep, or task_done called right after get, before the work (join then waits only \
+         for the photos to be taken). More means it waited longer than the work.",
+    )
+    .no_task_left_running()
 }
