@@ -251,6 +251,18 @@ impl Conn {
         }
     }
 
+    /// The next `n` bytes (a body whose length a header gave), as text.
+    pub fn bytes(&mut self, n: usize) -> Result<String, String> {
+        let mut bytes = vec![0; n];
+        match self.stream.read_exact(&mut bytes) {
+            Ok(()) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+            Err(e) => Err(format!(
+                "{} expected {n} bytes and got fewer: {e}",
+                self.name
+            )),
+        }
+    }
+
     /// The next line must be `want` (without its line end).
     pub fn expect(&mut self, want: &str) -> Result<(), String> {
         match self.line()? {
