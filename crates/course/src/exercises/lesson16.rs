@@ -9,6 +9,7 @@ pub fn all() -> Vec<Exercise> {
     vec![broadcast()]
 }
 
+// ANCHOR: chat
 /// Lesson 16: a broadcast goes to every member but the one it is about.
 fn broadcast() -> Exercise {
     Exercise::new(
@@ -39,6 +40,7 @@ fn join(addr: SocketAddr, name: &str) -> Result<Conn, String> {
     conn.expect(&format!("* Hi {name}!"))?;
     Ok(conn)
 }
+// ANCHOR_END: chat
 
 /// `ant`, `bee` and `cat` join one after another, `ant` and `bee` each say a line, then each
 /// leaves. Each reads every line it is sent, in order: a line it should not have had comes
