@@ -1,0 +1,105 @@
+//! Exercise 15a: three tasks, one of which blocks the loop: find it with debug mode, and fix it.
+//!
+//! A shop's back office runs three tasks at once: `prices` updates the prices every 0.25 s,
+//! `thumbnails` makes a thumbnail of each uploaded image, and `emails` sends the order
+//! confirmations. Run it: it prints exactly `expected.txt`. Yet somewhere, a call that looks
+//! harmless blocks the loop for a long time, and while it does, no other task runs: the price
+//! updates and the emails are late. Virtual time cannot show it (the loop's clock stands
+//! still while the loop is blocked), and neither can the output. Debug mode can:
+//!
+//! ```text
+//! AIO_CLOCK=virtual AIO_DEBUG=1 cargo run -p exercise-15a
+//! ```
+//!
+//! Goal: find, from what debug mode says, the task and the call that block the loop, and move
+//! that call off the loop, so that debug mode has nothing to say; keep printing exactly
+//! `expected.txt`. `cargo course check 15a` runs it in virtual time with debug mode on, and
+//! checks the output, that no poll blocked the loop, and the loop time (2.0 s: the three
+//! tasks still run at the same time). Stuck? `cargo course hint 15a`; read lesson 15
+//! (`cargo run -p lesson-15`).
+
+use std::time::{Duration, Instant};
+
+/// "[2.0s]": the time since `start` on the loop's clock.
+fn at(start: Instant) -> String {
+    format!("[{:.1}s]", (aio::now() - start).as_secs_f64())
+}
+
+/// Updates the prices every 0.25 s, 8 times. Returns how many updates it made.
+async fn prices(start: Instant) -> u32 {
+    for tick in 1..=8 {
+        aio::sleep_until(start + Duration::from_millis(250) * tick).await;
+    }
+    8
+}
+
+/// Downloads each uploaded image, and makes its thumbnail. Returns how many it made.
+async fn thumbnails() -> usize {
+    let mut made = Vec::new();
+    for name in ["shoes.png", "hat.png"] {
+        let image = download(name).await;
+        made.push(shrink(&image));
+    }
+    made.len()
+}
+
+/// Sends four order confirmations; the mail server takes 0.2 s for each.
+async fn emails() -> u32 {
+    for _ in 0..4 {
+        aio::sleep(Duration::from_millis(200)).await;
+    }
+    4
+}
+
+async fn back_office() {
+    let start = aio::now();
+    // Named, so that debug mode can say which task is which.
+    let prices = aio::spawn_named("prices", prices(start));
+    let thumbnails = aio::spawn_named("thumbnails", thumbnails());
+    let emails = aio::spawn_named("emails", emails());
+    println!("prices: {} updates", prices.await.unwrap());
+    println!("thumbnails: {} made", thumbnails.await.unwrap());
+    println!("emails: {} sent", emails.await.unwrap());
+    println!("{} all done", at(start));
+}
+
+fn main() {
+    USAGE.parse().finish(); // `--help` says what the exercise is about.
+    aio::run(back_office());
+}
+
+// The image helpers.
+
+/// An image's bytes.
+struct Image(Vec<u8>);
+
+/// Downloads an uploaded image from the storage service: 0.1 s.
+async fn download(name: &str) -> Image {
+    aio::sleep(Duration::from_millis(100)).await;
+    Image(name.as_bytes().repeat(1000))
+}
+
+/// Makes a thumbnail: decodes the image, then scales it down.
+fn shrink(image: &Image) -> Image {
+    let pixels = decode(image);
+    scale_down(&pixels)
+}
+
+/// Decodes an image's bytes into pixels.
+fn decode(image: &Image) -> Vec<u8> {
+    image.0.clone()
+}
+
+/// Scales pixels down to a thumbnail, with an image library that works synchronously: it
+/// takes 0.3 s, and holds its thread meanwhile (a sleep stands in for the work).
+fn scale_down(pixels: &[u8]) -> Image {
+    std::thread::sleep(Duration::from_millis(300));
+    Image(pixels.iter().step_by(16).copied().collect())
+}
+
+/// The command line: `--help` prints the description in Cargo.toml; there are no options.
+const USAGE: lesson_args::Usage = lesson_args::Usage {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    options: &[],
+};
