@@ -40,9 +40,9 @@ fn echo_clients(addr: std::net::SocketAddr) -> Result<(), String> {
         format!(
             "{e}. The client sent a whole line and waits for its echo with its connection \
              open, as a person typing into nc does. A handler that reads to the end of file \
-             (read_to_eof) answers only once the client has closed its side, and this one \
-             never will before it has its answer: read a line at a time with readline() and \
-             answer each at once."
+             (read_to_eof; in Python, reader.read()) answers only once the client has closed \
+             its side, and this one never will before it has its answer: read a line at a \
+             time with readline() and answer each at once."
         )
     };
     let mut ant = Conn::open(addr, "ant")?;
