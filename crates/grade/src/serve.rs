@@ -19,7 +19,7 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -65,12 +65,16 @@ pub(crate) fn serve(
             thread::spawn(move || {
                 let _ = done.send(client(addr));
             });
-            result.recv_timeout(deadline).unwrap_or_else(|_| {
-                Err(format!(
+            match result.recv_timeout(deadline) {
+                Ok(verdict) => verdict,
+                Err(RecvTimeoutError::Timeout) => Err(format!(
                     "the client was still talking to the server after {} s of real time",
                     deadline.as_secs()
-                ))
-            })
+                )),
+                Err(RecvTimeoutError::Disconnected) => {
+                    Err("the grader's client panicked: a bug in the grader, not yours".into())
+                }
+            }
         }
         Err(_) => Err(format!(
             "the server printed no first line within {} s, so the client never talked to it: \
