@@ -136,7 +136,7 @@ fn help_hint_and_list_need_no_build() {
     assert_eq!(wrong.status.code(), Some(2));
     let said = String::from_utf8_lossy(&wrong.stderr);
     assert!(
-        said.contains("no exercise \"99z\": the exercises are 01a, 03a"),
+        said.contains("no exercise \"99z\": the exercises are 01a, 02a, 03a"),
         "{said}"
     );
     assert!(said.contains("cargo course --help"), "{said}");
