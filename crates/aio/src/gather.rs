@@ -178,6 +178,10 @@ where
 
 // ANCHOR: gather
 /// The future returned by [`gather`].
+///
+/// Cancel safety: not safe. Dropping it drops every child: the outputs of those that had
+/// finished are lost, and the others stop where they were (a child that is a `Task` handle is
+/// dropped, and its task runs on, detached).
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct Gather<F: Future> {
     /// One slot per future, in argument order.
@@ -257,6 +261,9 @@ where
 }
 
 /// The future returned by [`try_gather`].
+///
+/// Cancel safety: not safe, as [`Gather`]: dropping it drops every child and the outputs
+/// gathered so far.
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct TryGather<F: Future> {
     /// One slot per future, in argument order.

@@ -119,6 +119,9 @@ fn nonblocking_socket(family: AddressFamily) -> io::Result<std::os::fd::OwnedFd>
 }
 
 /// The future returned by [`TcpListener::accept`]. Dropping it forgets the waiting task.
+///
+/// Cancel safety: safe. A connection is taken from the kernel only in the poll that returns
+/// it; one that arrives after the future is dropped waits for the next `accept`.
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct Accept<'a> {
@@ -157,6 +160,8 @@ impl TcpStream {
     ///
     /// Name resolution itself (`"localhost:8888"`) is done by std and may block briefly;
     /// a `SocketAddr` or `"127.0.0.1:8888"` does not.
+    ///
+    /// Cancel safety: safe. Dropping it closes the half-open socket; nothing else is lost.
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
         let mut last_error = None;
         for addr in addr.to_socket_addrs()? {
@@ -299,6 +304,9 @@ impl TcpStream {
 }
 
 /// The future returned by [`TcpStream::read`]. Dropping it forgets the waiting task.
+///
+/// Cancel safety: safe. Bytes are read only in the poll that returns them; those that arrive
+/// after the future is dropped wait in the socket for the next read.
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct ReadSome<'a> {
@@ -326,6 +334,9 @@ impl Drop for ReadSome<'_> {
 // ANCHOR_END: read_drop
 
 /// The future returned by [`TcpStream::write`]. Dropping it forgets the waiting task.
+///
+/// Cancel safety: safe. Bytes are written only in the poll that returns how many; if it is
+/// dropped before, none of them were sent.
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct WriteSome<'a> {

@@ -317,6 +317,10 @@ impl Drop for InFlight {
 
 /// The future returned by [`run_in_executor`] and [`to_thread`]: the result of a job on the
 /// blocking pool.
+///
+/// Cancel safety: not safe. Dropping it abandons the job: one that has not started is
+/// skipped, one that is running runs to its end (a thread cannot be stopped from outside), and
+/// its result is dropped. Side effects the job made stay made.
 #[must_use = "futures do nothing unless you `.await` them (a `to_thread` job does not even start)"]
 pub struct Blocking<T> {
     /// Before submission, in flight, or done.

@@ -293,6 +293,8 @@ async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
 // ANCHOR: create_server
 /// Listens on `addr`; for each connection, makes a protocol with `factory` and drives it in a
 /// task of its own (asyncio's `loop.create_server(protocol_factory, host, port)`).
+///
+/// Cancel safety: safe. It completes in its first poll (binding does not wait).
 pub async fn create_server<F, P>(addr: impl ToSocketAddrs, factory: F) -> io::Result<Server>
 where
     F: Fn() -> P + 'static,
@@ -307,6 +309,10 @@ where
 /// (asyncio's `loop.create_connection`). Returns the transport; the protocol lives in the task
 /// until its `connection_lost`, so share with it (an `Rc`, a [`Promise`](crate::Promise)) what
 /// the caller wants to learn back.
+///
+/// Cancel safety: safe until it connects: dropping it then closes the socket, and the protocol
+/// is dropped without `connection_made`. Dropped later, the protocol runs on in its task and
+/// only the caller's transport is lost.
 pub async fn create_connection<P: Protocol>(
     addr: impl ToSocketAddrs,
     protocol: P,

@@ -35,6 +35,8 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 }
 
 /// The future returned by [`sleep`] and [`sleep_until`].
+///
+/// Cancel safety: safe. Dropping it removes its timer; nothing else is lost.
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` them"]
 // ANCHOR: struct

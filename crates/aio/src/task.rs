@@ -641,6 +641,10 @@ impl TaskTable {
 ///
 /// Like an asyncio `Task`, the task runs whether or not anyone awaits the handle, and dropping
 /// the handle does not stop it (call [`Task::cancel`] for that).
+///
+/// Cancel safety: safe when awaited by reference (`&mut task`, as a race does): a poll that
+/// does not finish changes nothing, and the handle can be awaited again. Awaiting it by value
+/// and dropping that future drops the handle: the task runs on, detached, its output lost.
 pub struct Task<T> {
     /// The task's id in the table of the loop that spawned it.
     id: TaskId,

@@ -150,6 +150,9 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
     ///
     /// When `join` returns, every task of the group has finished. Dropping the `join` future
     /// before that cancels the tasks still running.
+    ///
+    /// Cancel safety: not safe, on purpose: dropping it cancels the group's tasks, and the
+    /// values of those that had finished are lost.
     pub async fn join(self) -> Result<Vec<T>, E> {
         // Wait until every task has finished, leaving the outcomes in place. Each handle gets
         // a waker of its own, so each poll looks only at the tasks that finished since the last

@@ -148,6 +148,9 @@ where
 }
 
 /// The future returned by [`wait`]. Its output is `(done, pending)`.
+///
+/// Cancel safety: not safe. `wait` owns the handles it was given: dropping it drops them,
+/// so the tasks run on, detached, and their outcomes are lost (none is cancelled).
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct Wait<T> {
     /// The tasks, in argument order. Emptied when the `Wait` completes.

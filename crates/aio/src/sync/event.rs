@@ -76,6 +76,8 @@ impl fmt::Debug for Event {
 }
 
 /// The future returned by [`Event::wait`].
+///
+/// Cancel safety: safe. Dropping it leaves the line; the event stays as it is.
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct EventWait {
     /// The event waited for.

@@ -170,6 +170,9 @@ impl<T: fmt::Debug> fmt::Debug for LockGuard<T> {
 }
 
 /// The future returned by [`Lock::lock`].
+///
+/// Cancel safety: safe. Dropping it leaves the line; if the lock had just been handed to it,
+/// it is handed on to the next waiter, so the lock is never lost.
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct LockFuture<T> {
     /// The lock asked for.
