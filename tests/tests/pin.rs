@@ -31,8 +31,8 @@ fn the_hand_written_state_machine_may_move_between_polls() {
     let mut first_place = ReadGreeting::Start;
     let poll = std::pin::Pin::new(&mut first_place).poll(&mut cx);
     assert!(poll.is_pending());
-    let mut moved = vec![first_place]; // Moved into a Vec's heap buffer.
-    let poll = std::pin::Pin::new(&mut moved[0]).poll(&mut cx);
+    let mut moved = Box::new(first_place); // Moved to the heap.
+    let poll = std::pin::Pin::new(&mut *moved).poll(&mut cx);
     assert_eq!(poll, std::task::Poll::Ready(String::from("hello")));
 }
 
