@@ -53,6 +53,7 @@ fn virtual_time_stands_still_while_tasks_compute() {
     assert!(real_elapsed >= Duration::from_millis(3));
 }
 
+// ANCHOR: exact
 #[test]
 fn virtual_durations_add_up_exactly() {
     let elapsed = virtual_run(async {
@@ -64,6 +65,7 @@ fn virtual_durations_add_up_exactly() {
     });
     assert_eq!(elapsed, Duration::from_nanos(999_999_999));
 }
+// ANCHOR_END: exact
 
 #[test]
 fn a_day_of_virtual_sleeps_takes_no_real_time() {

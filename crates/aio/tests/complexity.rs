@@ -63,6 +63,7 @@ async fn set_one_per_turn<T>(promises: &[Promise<T>], value: impl Fn(usize) -> T
     }
 }
 
+// ANCHOR: linear
 /// Fails unless `count` is at most `C` per child.
 fn assert_linear(what: &str, count: u64, children: usize) {
     let limit = C * children as u64;
@@ -73,7 +74,9 @@ fn assert_linear(what: &str, count: u64, children: usize) {
          ({limit}): every wake is paying for the children that were not woken"
     );
 }
+// ANCHOR_END: linear
 
+// ANCHOR: gather
 #[test]
 fn gather_polls_only_the_child_that_was_woken() {
     let polls = Rc::new(Cell::new(0));
@@ -87,6 +90,7 @@ fn gather_polls_only_the_child_that_was_woken() {
     });
     assert_linear("polls of gather's children", polls.get(), N);
 }
+// ANCHOR_END: gather
 
 #[test]
 fn gather_of_task_handles_polls_only_the_handle_that_was_woken() {

@@ -11,6 +11,7 @@ use std::time::Duration;
 mod common;
 use common::ms;
 
+// ANCHOR: traced
 /// Runs `future` in virtual time with trace on, and returns its output and the trace lines.
 /// `on_line` sees each line as it is written (to act when the loop reaches a point).
 fn traced<F: std::future::Future>(
@@ -29,6 +30,7 @@ fn traced<F: std::future::Future>(
     let lines = lines.lock().unwrap().clone();
     (output, lines)
 }
+// ANCHOR_END: traced
 
 /// The lines without their `aio trace: t=...s ` prefix, for traces that wait for real things
 /// (then the virtual clock moves with real time too).
@@ -42,6 +44,7 @@ fn untimed(lines: &[String]) -> Vec<&str> {
         .collect()
 }
 
+// ANCHOR: sleeping_task
 #[test]
 fn a_sleeping_task_is_traced_from_spawn_to_done() {
     let (_, lines) = traced(|_| {}, async {
@@ -74,6 +77,7 @@ fn a_sleeping_task_is_traced_from_spawn_to_done() {
     ];
     assert_eq!(lines, expected, "{lines:#?}");
 }
+// ANCHOR_END: sleeping_task
 
 #[test]
 fn timers_due_together_fire_in_one_line_and_an_unnamed_task_is_named_by_its_birthplace() {

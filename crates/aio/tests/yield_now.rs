@@ -31,6 +31,7 @@ fn two_yielding_tasks_interleave_step_by_step() {
     assert_eq!(trace, ["a0", "b0", "a1", "b1", "a2", "b2", "a3", "b3"]);
 }
 
+// ANCHOR: one_turn
 #[test]
 fn yield_now_takes_exactly_one_turn() {
     virtual_run(async {
@@ -41,6 +42,7 @@ fn yield_now_takes_exactly_one_turn() {
         }
     });
 }
+// ANCHOR_END: one_turn
 
 #[test]
 fn yield_now_lets_a_task_that_yields_less_often_run_several_steps() {

@@ -23,6 +23,7 @@ import sys
 import time
 
 
+# ANCHOR: jumping
 class _JumpingSelector(selectors.DefaultSelector):
     def __init__(self, clock):
         super().__init__()
@@ -44,6 +45,7 @@ class _JumpingSelector(selectors.DefaultSelector):
                 return ready
         self._clock.offset += timeout
         return []
+# ANCHOR_END: jumping
 
 
 class _Clock:

@@ -1,5 +1,6 @@
 //! The lesson prints exactly what the book shows, and what its asyncio original prints.
 
+// ANCHOR: output
 #[test]
 fn output_matches_snapshot() {
     let output = lesson_check::run_lesson(env!("CARGO_BIN_EXE_lesson-01"), &[]);
@@ -15,3 +16,4 @@ fn output_matches_the_asyncio_original() {
         env!("CARGO_MANIFEST_DIR"),
     );
 }
+// ANCHOR_END: output

@@ -13,6 +13,7 @@ use lesson_check::{assert_stdout_gone_said, free_addr, Deaf, Served};
 
 const EXE: &str = env!("CARGO_BIN_EXE_lesson-04");
 
+// ANCHOR: echo
 /// Sends `line` on a new connection, says that is all, and returns the echo.
 fn echo(addr: SocketAddr, line: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
@@ -27,6 +28,7 @@ fn echo(addr: SocketAddr, line: &str) -> String {
         .expect("the echo, then the server's end of file");
     echoed
 }
+// ANCHOR_END: echo
 
 #[test]
 fn a_closed_stdout_costs_no_client_its_echo() {
@@ -78,6 +80,7 @@ fn serving_on_a_busy_port_is_an_error_not_a_panic() {
     assert_failed_with(&ran, &format!("lesson-04: cannot listen on {addr}: "));
 }
 
+// ANCHOR: served
 #[test]
 fn a_host_name_is_resolved() {
     let mut command = Command::new(EXE);
@@ -91,6 +94,7 @@ fn a_host_name_is_resolved() {
     assert_eq!(ran.code, Some(0), "{ran:#?}");
     assert_eq!(ran.stdout, "sent \"one\\n\" got back \"one\\n\"\n");
 }
+// ANCHOR_END: served
 
 #[test]
 fn a_host_name_that_does_not_resolve_is_a_usage_error() {
