@@ -109,6 +109,8 @@ pub use pool::{
 };
 pub use promise::Promise;
 pub use protocol::{create_connection, create_server, Protocol, Transport};
+#[doc(hidden)]
+pub use race::__boxed;
 pub use race::{race, Race};
 pub use reactor::{io_waiter_count, socket_count, Registered};
 pub use ready_list::child_polls;

@@ -171,9 +171,17 @@ impl<F: Future> fmt::Debug for Race<F> {
 #[macro_export]
 macro_rules! race {
     ($($future:expr),+ $(,)?) => {
-        $crate::race([$(
-            ::std::boxed::Box::pin($future)
-                as ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = _> + '_>>
-        ),+])
+        $crate::race([$($crate::__boxed($future)),+])
     };
+}
+
+/// A future boxed as a trait object, so that futures of different types fit in one list.
+///
+/// Public (and hidden) only because [`race!`](crate::race!) expands to code that names it. A
+/// function, not a cast, so that the compiler learns the output type from any one racer.
+#[doc(hidden)]
+pub fn __boxed<'a, T>(
+    future: impl Future<Output = T> + 'a,
+) -> Pin<Box<dyn Future<Output = T> + 'a>> {
+    Box::pin(future)
 }

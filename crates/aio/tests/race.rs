@@ -21,7 +21,11 @@ fn the_first_to_finish_wins_and_the_race_ends_then() {
         .await;
         (winner, aio::now() - start)
     });
-    assert_eq!((index, output), (1, 10), "the 10 ms future, argument 1, wins");
+    assert_eq!(
+        (index, output),
+        (1, 10),
+        "the 10 ms future, argument 1, wins"
+    );
     assert_eq!(elapsed, ms(10), "the race ended with the winner");
 }
 
@@ -41,7 +45,10 @@ fn losers_are_dropped_before_the_winner_is_returned() {
         let (index, _) = (&mut race).await;
         assert_eq!(index, 1);
         // The `Race` itself is still here: the losers' destructors ran before it returned.
-        assert!(dropped[0].get() && dropped[2].get(), "losers dropped at once");
+        assert!(
+            dropped[0].get() && dropped[2].get(),
+            "losers dropped at once"
+        );
         assert_eq!(aio::timer_count(), Some(0), "their timers went with them");
         drop(race);
     });
@@ -55,7 +62,7 @@ fn a_tie_goes_to_the_earlier_argument_whatever_woke_first() {
             let promises = promises.clone();
             aio::spawn(async move {
                 aio::yield_now().await; // Let the race poll everyone once.
-                // Both set in the same turn, the later argument first.
+                                        // Both set in the same turn, the later argument first.
                 promises[2].set_result("two");
                 promises[1].set_result("one");
             })
@@ -80,7 +87,10 @@ fn a_loser_ready_in_the_same_turn_is_not_polled_so_it_takes_nothing() {
         assert_eq!((index, item), (0, "first item"));
         queue.qsize()
     });
-    assert_eq!(left, 1, "the loser's get took nothing: the second item is still queued");
+    assert_eq!(
+        left, 1,
+        "the loser's get took nothing: the second item is still queued"
+    );
 }
 
 #[test]
@@ -142,7 +152,11 @@ fn a_pinned_future_raced_by_reference_survives_lost_races() {
         }
         (ticks, started.get())
     });
-    assert_eq!((ticks, started), (3, 1), "three ticks, one download started once");
+    assert_eq!(
+        (ticks, started),
+        (3, 1),
+        "three ticks, one download started once"
+    );
 }
 
 #[test]
