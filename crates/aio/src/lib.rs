@@ -9,6 +9,8 @@
 //! `asyncio.sleep`, [`Promise`] is `asyncio.Future`. To wait for many things at once:
 //! [`gather()`] and [`gather!`] (`asyncio.gather`), [`wait`] (`asyncio.wait`), [`timeout`]
 //! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`). To
+//! take the first to finish and drop the rest: [`race()`] and [`race!`]; to take outputs in
+//! completion order: [`as_completed`] (`asyncio.as_completed`). To
 //! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`.
 //!
 //! # Architecture
@@ -64,6 +66,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod as_completed;
 mod callback;
 mod clock;
 mod debug;
@@ -73,6 +76,7 @@ mod net;
 mod pool;
 mod promise;
 mod protocol;
+mod race;
 mod reactor;
 mod ready_list;
 mod run_queue;
@@ -90,6 +94,7 @@ mod waker_list;
 mod write_buffer;
 mod yield_now;
 
+pub use as_completed::{as_completed, AsCompleted};
 pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
 #[doc(hidden)]
@@ -104,6 +109,9 @@ pub use pool::{
 };
 pub use promise::Promise;
 pub use protocol::{create_connection, create_server, Protocol, Transport};
+#[doc(hidden)]
+pub use race::__boxed;
+pub use race::{race, Race};
 pub use reactor::{io_waiter_count, socket_count, Registered};
 pub use ready_list::child_polls;
 pub use runtime::{

@@ -59,6 +59,9 @@ pub(crate) struct ReadyList {
     wakers: Vec<Waker>,
     /// The indices being polled right now; kept between polls to reuse its memory.
     batch: Vec<usize>,
+    /// Poll the woken children in argument order rather than in wake order (see
+    /// [`ReadyList::in_argument_order`]).
+    sorted: bool,
 }
 
 /// The part the children's wakers change.
@@ -112,11 +115,20 @@ impl ReadyList {
             })),
             wakers: Vec::with_capacity(children),
             batch: Vec::new(),
+            sorted: false,
         };
         for _ in 0..children {
             list.add_child();
         }
         list
+    }
+
+    /// Polls the children woken together in argument order (lowest index first) instead of
+    /// the order of their wakes: for [`race`](crate::race()), so that a tie goes to the earlier
+    /// argument whatever woke first. Sorting costs O(k log k) for k children woken at once.
+    pub(crate) fn in_argument_order(mut self) -> ReadyList {
+        self.sorted = true;
+        self
     }
 
     /// Adds a child, listed so that the next poll polls it.
@@ -156,6 +168,9 @@ impl ReadyList {
             }
         };
         drop(replaced); // Unlocked: dropping a waker may run code.
+        if self.sorted {
+            batch.sort_unstable();
+        }
         for index in batch.drain(..) {
             count_child_poll();
             poll_child(index, &mut Context::from_waker(&self.wakers[index]));
@@ -204,7 +219,8 @@ fn count_child_poll() {
 
 /// How many times the combinators on this thread ([`gather`](crate::gather()),
 /// [`try_gather`](crate::try_gather), [`gather!`](crate::gather!), [`wait`](crate::wait()),
-/// [`TaskGroup::join`](crate::TaskGroup::join)) have polled one of their children.
+/// [`TaskGroup::join`](crate::TaskGroup::join), [`race`](crate::race()),
+/// [`as_completed`](crate::as_completed)) have polled one of their children.
 ///
 /// A cost meter, like [`loop_turns`](crate::loop_turns): each combinator polls only the
 /// children that were woken, so N children finishing one at a time cost about 2N child
