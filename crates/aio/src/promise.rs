@@ -74,6 +74,19 @@ impl fmt::Display for PromiseError {
     }
 }
 
+/// Equal when of the same kind; two `Failed` are equal only when they hold the very same error
+/// (one `set_error`), as Python compares exceptions by identity.
+impl PartialEq for PromiseError {
+    fn eq(&self, other: &PromiseError) -> bool {
+        match (self, other) {
+            (PromiseError::NotReady, PromiseError::NotReady) => true,
+            (PromiseError::Cancelled, PromiseError::Cancelled) => true,
+            (PromiseError::Failed(a), PromiseError::Failed(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 impl Error for PromiseError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
