@@ -101,7 +101,10 @@ pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
 ///     assert_eq!(outcome, Ok("all three"));
 /// });
 /// ```
-pub fn timeout_with<F: Future>(limit: Duration, make: impl FnOnce(TimeoutHandle) -> F) -> Timeout<F> {
+pub fn timeout_with<F: Future>(
+    limit: Duration,
+    make: impl FnOnce(TimeoutHandle) -> F,
+) -> Timeout<F> {
     let shared = Rc::new(Shared::default());
     let future = make(TimeoutHandle {
         shared: shared.clone(),
@@ -211,7 +214,11 @@ impl<F: Future> Future for Timeout<F> {
             return Poll::Ready(Ok(output));
         }
         // Arm a timer for the deadline asked for, replacing one for an old deadline.
-        let deadline = this.shared.deadline.get().expect("set above or at creation");
+        let deadline = this
+            .shared
+            .deadline
+            .get()
+            .expect("set above or at creation");
         if this.sleep.as_ref().and_then(Sleep::deadline) != Some(deadline) {
             this.sleep = Some(sleep_until(deadline)); // Drops the old timer.
         }

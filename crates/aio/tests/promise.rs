@@ -107,7 +107,11 @@ fn result_looks_without_waiting() {
     assert_eq!(promise.result(), Err(PromiseError::NotReady));
     promise.set_result("now");
     assert_eq!(promise.result(), Ok("now"));
-    assert_eq!(promise.result(), Ok("now"), "looking does not take the value");
+    assert_eq!(
+        promise.result(),
+        Ok("now"),
+        "looking does not take the value"
+    );
 }
 
 #[test]
@@ -177,13 +181,14 @@ fn done_callbacks_run_on_the_loop_after_completion_in_order() {
         for name in ["first", "second"] {
             let log = log.clone();
             promise.add_done_callback(move |p: &Promise<i32>| {
-                log.borrow_mut().push(format!("{name} sees {:?}", p.result()))
+                log.borrow_mut()
+                    .push(format!("{name} sees {:?}", p.result()))
             });
         }
         promise.set_result(7);
         log.borrow_mut().push("set_result returned".to_string());
         aio::yield_now().await; // One turn: the loop calls them.
-        // Added after completion: scheduled at once, still not called inline.
+                                // Added after completion: scheduled at once, still not called inline.
         let late = log.clone();
         promise.add_done_callback(move |_| late.borrow_mut().push("late".to_string()));
         log.borrow_mut().push("added late".to_string());

@@ -199,7 +199,10 @@ fn rescheduling_after_the_timeout_returned_does_nothing() {
         let handle = expired.handle();
         assert!(expired.await.is_err());
         let deadline = handle.deadline();
-        assert!(!handle.reschedule(aio::now() + ms(100)), "too late: refused");
+        assert!(
+            !handle.reschedule(aio::now() + ms(100)),
+            "too late: refused"
+        );
         assert_eq!(handle.deadline(), deadline, "unchanged");
         assert!(handle.expired());
 
@@ -216,7 +219,11 @@ fn a_reschedule_before_the_first_poll_replaces_the_limit() {
     run_virtual(async {
         let start = aio::now();
         let limited = aio::timeout(ms(100), std::future::pending::<()>());
-        assert_eq!(limited.deadline(), None, "the clock starts at the first poll");
+        assert_eq!(
+            limited.deadline(),
+            None,
+            "the clock starts at the first poll"
+        );
         assert!(limited.reschedule(start + ms(3)));
         assert!(limited.await.is_err());
         assert_eq!(aio::now() - start, ms(3));

@@ -93,7 +93,10 @@ async fn my_coroutine() {
     });
     // Pending until the callback sets the value. Awaiting consumes a handle, so await a clone
     // and keep `future` for later.
-    let result = future.clone().await.expect("set, never failed or cancelled");
+    let result = future
+        .clone()
+        .await
+        .expect("set, never failed or cancelled");
     println!("{result} (after {:.1?})", aio::now() - start);
 
     // A promise is set once. `set_result` would panic; `try_set_result` hands the value back.
