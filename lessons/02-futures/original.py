@@ -1,5 +1,6 @@
 """Lesson 02 in asyncio: coroutines are lazy, tasks are scheduled; a hand-written awaitable next
-to the coroutine that does the same; the article's Future + call_later example, corrected.
+to the coroutine that does the same; the article's Future + call_later example, corrected; the
+rest of a Future: result(), done-callbacks, set_exception and cancel.
 
 Run it with `python3 original.py`. Durations are read from the loop's clock (`loop.time()`),
 as the Rust lesson reads `aio::now()`.
@@ -75,10 +76,49 @@ async def my_coroutine():
 # ANCHOR_END: future
 
 
+# ANCHOR: endings
+async def other_endings():
+    print("--- 4. result(), callbacks, failing and cancelling")
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+    try:
+        future.result()  # Does not wait: raises when not done yet.
+    except asyncio.InvalidStateError:
+        print("result() before it is done: not ready yet")
+    future.add_done_callback(lambda f: print(f"callback: done, result {f.result()}"))
+
+    def removed(f):
+        print("a removed callback never runs")
+
+    future.add_done_callback(removed)
+    future.remove_done_callback(removed)
+    future.set_result("ready")
+    print("set_result returned; the callback has not run yet")
+    await asyncio.sleep(0)  # One turn: the loop calls the callback.
+    print(f"result() now: {future.result()}")
+
+    failed = loop.create_future()
+    loop.call_soon(failed.set_exception, OSError("disk on fire"))
+    try:
+        await failed
+    except OSError as error:
+        print(f"awaiting a failed promise: {error}")
+
+    cancelled = loop.create_future()
+    loop.call_soon(cancelled.cancel)
+    try:
+        await cancelled
+    except asyncio.CancelledError:
+        if cancelled.cancelled():
+            print("awaiting a cancelled promise: cancelled, and cancelled() says so")
+# ANCHOR_END: endings
+
+
 async def main():
     await lazy_versus_scheduled()
     await polled_by_the_loop()
     await my_coroutine()
+    await other_endings()
 
 
 asyncio.run(main())

@@ -1,4 +1,4 @@
-# Needs Python 3.11: asyncio.timeout, asyncio.timeout_at, asyncio.TaskGroup and except*
+# Needs Python 3.11: asyncio.timeout, asyncio.timeout_at, Timeout.reschedule, asyncio.TaskGroup and except*
 """Lesson 08 in asyncio: time limits, cancellation and a TaskGroup.
 
 Run it with `python3 original.py`. Durations are read from the loop's clock (`loop.time()`),
@@ -102,6 +102,22 @@ async def shared_deadline():
             break
 
 
+# ANCHOR: reschedule
+async def download(gaps):
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    try:
+        async with asyncio.timeout(1) as cm:
+            for i, gap in enumerate(gaps):
+                await asyncio.sleep(gap)
+                print(f"chunk {i + 1} at {since(start)}")
+                cm.reschedule(loop.time() + 1)  # Progress: one more second from now.
+        print(f"download complete at {since(start)}")
+    except TimeoutError:
+        print(f"download stalled: timed out at {since(start)}")
+# ANCHOR_END: reschedule
+
+
 async def fetch_part(name, delay, bad):
     with connection(name):
         await asyncio.sleep(delay)
@@ -138,6 +154,10 @@ async def main():
     print()
     print("== one deadline for several steps ==")
     await shared_deadline()
+    print()
+    print("== a deadline pushed back by progress ==")
+    await download([0.6, 0.6, 0.6, 0.6])  # 2.4 s in all, never 1 s idle.
+    await download([0.6, 0.6, 1.5])  # Stalls after the second chunk.
     print()
     print("== a task group: all succeed ==")
     await task_group("none")

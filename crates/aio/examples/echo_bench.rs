@@ -66,7 +66,7 @@ fn serve(port: u16, kind: &str) {
         };
         eprintln!("listening on {}", server.local_addr());
         // One connection, then stop.
-        finished.await;
+        finished.await.unwrap();
         server.close();
         server.wait_closed().await;
     });

@@ -107,7 +107,7 @@ pub use pool::{
     blocking_threads, blocking_threads_limit, blocking_threads_peak, default_blocking_threads,
     run_in_executor, to_thread, Blocking, DEFAULT_BLOCKING_IDLE,
 };
-pub use promise::Promise;
+pub use promise::{CallbackId, Promise, PromiseError};
 pub use protocol::{create_connection, create_server, Protocol, Transport};
 #[doc(hidden)]
 pub use race::__boxed;
@@ -125,7 +125,7 @@ pub use streams::{
 };
 pub use task::{spawn, spawn_named, Task, TaskError};
 pub use task_group::TaskGroup;
-pub use timeout::{timeout, timeout_at, Elapsed, Timeout};
+pub use timeout::{timeout, timeout_at, timeout_with, Elapsed, Timeout, TimeoutHandle};
 pub use wait::{wait, Outcome, ReturnWhen, Wait};
 pub use write_buffer::DEFAULT_HIGH_WATER;
 pub use yield_now::{yield_now, YieldNow};

@@ -54,9 +54,16 @@ fn promises<T>() -> Vec<Promise<T>> {
     (0..N).map(|_| Promise::new()).collect()
 }
 
+/// A future for `promise`'s value: awaiting a `Promise` gives a `Result` (it may be cancelled
+/// or failed); these tests only ever set values.
+fn value<T: Clone>(promise: &Promise<T>) -> impl Future<Output = T> {
+    let promise = promise.clone();
+    async move { promise.await.expect("these tests only set values") }
+}
+
 /// Sets the promises one per loop turn, last first (so that the last child to finish is the
 /// first argument), with `value(i)` for promise `i`.
-async fn set_one_per_turn<T>(promises: &[Promise<T>], value: impl Fn(usize) -> T) {
+async fn set_one_per_turn<T: 'static>(promises: &[Promise<T>], value: impl Fn(usize) -> T) {
     for (i, promise) in promises.iter().enumerate().rev() {
         promise.set_result(value(i));
         aio::yield_now().await; // The woken side runs in the next turn, alone.
@@ -82,7 +89,7 @@ fn gather_polls_only_the_child_that_was_woken() {
     let polls = Rc::new(Cell::new(0));
     run_virtual(async {
         let promises = promises();
-        let children = promises.iter().map(|p| Counted::new(p.clone(), &polls));
+        let children = promises.iter().map(|p| Counted::new(value(p), &polls));
         let gathered = aio::spawn(aio::gather(children));
         aio::yield_now().await; // The gather's first poll: every child once.
         set_one_per_turn(&promises, |i| i).await;
@@ -99,7 +106,7 @@ fn gather_of_task_handles_polls_only_the_handle_that_was_woken() {
         let promises = promises();
         let handles = promises
             .iter()
-            .map(|p| Counted::new(aio::spawn(p.clone()), &polls));
+            .map(|p| Counted::new(aio::spawn(value(p)), &polls));
         let gathered = aio::spawn(aio::gather(handles));
         aio::yield_now().await;
         set_one_per_turn(&promises, |i| i).await;
@@ -114,7 +121,7 @@ fn try_gather_polls_only_the_child_that_was_woken() {
     let polls = Rc::new(Cell::new(0));
     run_virtual(async {
         let promises = promises::<Result<usize, String>>();
-        let children = promises.iter().map(|p| Counted::new(p.clone(), &polls));
+        let children = promises.iter().map(|p| Counted::new(value(p), &polls));
         let gathered = aio::spawn(aio::try_gather(children));
         aio::yield_now().await;
         set_one_per_turn(&promises, Ok).await;
@@ -129,7 +136,7 @@ fn gather_macro_polls_only_the_child_that_was_woken() {
     // one per turn. Re-polling every unfinished one at each wake takes 12 + (12 + ... + 1) = 90.
     let polls = Rc::new(Cell::new(0));
     let p: Vec<Promise<usize>> = (0..12).map(|_| Promise::new()).collect();
-    let c = |i: usize| Counted::new(p[i].clone(), &polls);
+    let c = |i: usize| Counted::new(value(&p[i]), &polls);
     let outputs = run_virtual(async {
         let gathered = aio::spawn(aio::gather!(
             c(0),
@@ -158,7 +165,7 @@ fn wait_looks_only_at_the_task_that_finished() {
     for return_when in [ReturnWhen::AllCompleted, ReturnWhen::FirstError] {
         let polled = run_virtual(async {
             let promises = promises::<Result<usize, String>>();
-            let tasks: Vec<_> = promises.iter().map(|p| aio::spawn(p.clone())).collect();
+            let tasks: Vec<_> = promises.iter().map(|p| aio::spawn(value(p))).collect();
             let before = aio::child_polls();
             let waited = aio::spawn(aio::wait(tasks, return_when));
             aio::yield_now().await;
@@ -181,7 +188,7 @@ fn task_group_join_looks_only_at_the_task_that_finished() {
         let promises = promises::<Result<usize, String>>();
         let mut group = aio::TaskGroup::new();
         for promise in &promises {
-            group.spawn(promise.clone());
+            group.spawn(value(promise));
         }
         let before = aio::child_polls();
         let joined = aio::spawn(group.join());
@@ -409,7 +416,7 @@ fn many_tasks_awaiting_one_promise_register_in_constant_time() {
         let_them_line_up().await; // Each has registered twice: the list holds it once.
         promise.set_result(7_u32);
         for waiter in waiters {
-            assert_eq!(waiter.await.unwrap(), 7);
+            assert_eq!(waiter.await.unwrap(), Ok(7));
         }
     });
     // Two registrations and one wake per task.

@@ -157,7 +157,7 @@ fn a_protocol_gets_a_burst_in_large_pieces() {
             .await
             .unwrap();
         // The server closes after the burst; the transport closes on its end of file.
-        lost.await;
+        lost.await.unwrap();
         assert_eq!(bytes.get(), BURST);
         // A protocol reads up to 64 KiB at a time: 16 pieces when each brings all it may.
         let full = BURST / (64 * 1024);

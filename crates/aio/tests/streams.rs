@@ -325,7 +325,7 @@ fn writing_after_close_sends_nothing_more() {
         writer.write(b"dropped\n"); // Another task might still hold the writer: no panic.
         writer.wait_closed().await;
         assert_eq!(writer.write_buffer_size(), 0);
-        assert_eq!(received.await, b"sent\n");
+        assert_eq!(received.await.unwrap(), b"sent\n");
     });
 }
 

@@ -123,3 +123,109 @@ fn cancel_a_task_yourself_when_its_timeout_expires() {
         assert_eq!(aio::timer_count(), Some(0));
     });
 }
+
+#[test]
+fn a_deadline_pushed_back_from_inside_lets_the_future_finish() {
+    let (outcome, elapsed) = run_virtual(async {
+        let start = aio::now();
+        // Three steps of 8 ms under a 10 ms limit: each step extends it by 10 ms.
+        let outcome = aio::timeout_with(ms(10), |cm| async move {
+            for _ in 0..3 {
+                aio::sleep(ms(8)).await;
+                assert!(cm.reschedule(aio::now() + ms(10)));
+            }
+            "finished"
+        })
+        .await;
+        (outcome, aio::now() - start)
+    });
+    assert_eq!(outcome, Ok("finished"));
+    assert_eq!(elapsed, ms(24));
+}
+
+#[test]
+fn without_the_reschedule_the_same_steps_time_out() {
+    // The control for the test above: the same steps, deadline untouched.
+    let (outcome, elapsed) = run_virtual(async {
+        let start = aio::now();
+        let outcome = aio::timeout_with(ms(10), |_cm| async move {
+            for _ in 0..3 {
+                aio::sleep(ms(8)).await;
+            }
+        })
+        .await;
+        (outcome, aio::now() - start)
+    });
+    assert!(outcome.is_err());
+    assert_eq!(elapsed, ms(10));
+}
+
+#[test]
+fn a_deadline_brought_forward_by_another_task_fires_earlier() {
+    run_virtual(async {
+        let start = aio::now();
+        let limited = aio::timeout(ms(100), aio::sleep(ms(50)));
+        let handle = limited.handle();
+        let task = aio::spawn(limited);
+        aio::sleep(ms(10)).await; // The timeout is armed for 100 ms and waiting.
+        assert_eq!(handle.deadline(), Some(start + ms(100)));
+        assert!(handle.reschedule(aio::now() + ms(5)));
+        assert!(task.await.unwrap().is_err());
+        assert_eq!(aio::now() - start, ms(15), "at the new deadline");
+        assert!(handle.expired());
+        assert_eq!(aio::timer_count(), Some(0), "the old timer went with it");
+    });
+}
+
+#[test]
+fn a_deadline_pushed_back_by_another_task_lets_the_future_finish() {
+    run_virtual(async {
+        let start = aio::now();
+        let limited = aio::timeout(ms(10), aio::sleep(ms(50)));
+        let handle = limited.handle();
+        let task = aio::spawn(limited);
+        aio::sleep(ms(5)).await;
+        assert!(handle.reschedule(start + ms(100)));
+        assert_eq!(task.await.unwrap(), Ok(()));
+        assert_eq!(aio::now() - start, ms(50));
+        assert!(!handle.expired());
+    });
+}
+
+#[test]
+fn rescheduling_after_the_timeout_returned_does_nothing() {
+    run_virtual(async {
+        let expired = aio::timeout(ms(10), std::future::pending::<()>());
+        let handle = expired.handle();
+        assert!(expired.await.is_err());
+        let deadline = handle.deadline();
+        assert!(
+            !handle.reschedule(aio::now() + ms(100)),
+            "too late: refused"
+        );
+        assert_eq!(handle.deadline(), deadline, "unchanged");
+        assert!(handle.expired());
+
+        let finished = aio::timeout(ms(10), async {});
+        let handle = finished.handle();
+        assert_eq!(finished.await, Ok(()));
+        assert!(!handle.reschedule(aio::now() + ms(100)));
+        assert!(!handle.expired(), "it finished; it did not expire");
+    });
+}
+
+#[test]
+fn a_reschedule_before_the_first_poll_replaces_the_limit() {
+    run_virtual(async {
+        let start = aio::now();
+        let limited = aio::timeout(ms(100), std::future::pending::<()>());
+        assert_eq!(
+            limited.deadline(),
+            None,
+            "the clock starts at the first poll"
+        );
+        assert!(limited.reschedule(start + ms(3)));
+        assert!(limited.await.is_err());
+        assert_eq!(aio::now() - start, ms(3));
+    });
+}

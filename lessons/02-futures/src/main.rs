@@ -2,7 +2,8 @@
 //!
 //! `cargo run -p lesson-02` shows that a Rust future is lazy (like a coroutine object, unlike
 //! a task), polls a hand-written future next to the `async fn` that does the same, and ports
-//! the asyncio article's `Future` + `call_later` example to `aio::Promise`.
+//! the asyncio article's `Future` + `call_later` example to `aio::Promise`, then shows the rest
+//! of asyncio's `Future` on it: `result()`, failing, cancelling and done-callbacks.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -92,7 +93,10 @@ async fn my_coroutine() {
     });
     // Pending until the callback sets the value. Awaiting consumes a handle, so await a clone
     // and keep `future` for later.
-    let result = future.clone().await;
+    let result = future
+        .clone()
+        .await
+        .expect("set, never failed or cancelled");
     println!("{result} (after {:.1?})", aio::now() - start);
 
     // A promise is set once. `set_result` would panic; `try_set_result` hands the value back.
@@ -102,6 +106,45 @@ async fn my_coroutine() {
 }
 // ANCHOR_END: promise
 
+// ANCHOR: endings
+/// The rest of asyncio's `Future`: a look without waiting, done-callbacks, failure, cancel.
+async fn other_endings() {
+    println!("--- 4. result(), callbacks, failing and cancelling");
+    let future = aio::Promise::new();
+    // `result()` does not wait. Not done yet is an error value (asyncio raises InvalidStateError).
+    if let Err(aio::PromiseError::NotReady) = future.result() {
+        println!("result() before it is done: not ready yet");
+    }
+    future.add_done_callback(|f| println!("callback: done, result {}", f.result().unwrap()));
+    let removed = future.add_done_callback(|_| println!("a removed callback never runs"));
+    future.remove_done_callback(removed);
+    future.set_result("ready");
+    println!("set_result returned; the callback has not run yet");
+    aio::yield_now().await; // One turn: the loop calls the callback.
+    println!("result() now: {}", future.result().unwrap());
+
+    // A promise can fail (asyncio's set_exception): awaiting it gives the error.
+    let failed: aio::Promise<&str> = aio::Promise::new();
+    let setter = failed.clone();
+    aio::call_soon(move || setter.set_error("disk on fire"));
+    if let Err(aio::PromiseError::Failed(error)) = failed.await {
+        println!("awaiting a failed promise: {error}");
+    }
+
+    // Or be cancelled: awaiting it gives `Cancelled`, as a value the awaiting task handles.
+    let cancelled: aio::Promise<&str> = aio::Promise::new();
+    let canceller = cancelled.clone();
+    aio::call_soon(move || {
+        canceller.cancel();
+    });
+    if let Err(aio::PromiseError::Cancelled) = cancelled.clone().await {
+        if cancelled.is_cancelled() {
+            println!("awaiting a cancelled promise: cancelled, and cancelled() says so");
+        }
+    }
+}
+// ANCHOR_END: endings
+
 // ANCHOR: main
 fn main() {
     USAGE.parse().finish(); // `--help` says what the lesson does; no other options
@@ -109,6 +152,7 @@ fn main() {
         lazy_versus_scheduled().await;
         polled_by_the_loop().await;
         my_coroutine().await;
+        other_endings().await;
     });
 }
 // ANCHOR_END: main

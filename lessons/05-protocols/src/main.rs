@@ -252,7 +252,7 @@ async fn flow_control() {
     )
     .await
     .unwrap();
-    let received = done.await;
+    let received = done.await.expect("set by connection_lost");
     let elapsed = (aio::now() - start).as_secs_f64();
     server.close();
     server.wait_closed().await;

@@ -116,6 +116,28 @@ async fn shared_deadline() {
 }
 // ANCHOR_END: deadline
 
+// ANCHOR: reschedule
+/// A download that may take as long as it likes while chunks keep coming: each chunk pushes
+/// the deadline back one second. A limit on idleness, not on the total.
+async fn download(gaps_ms: &[u64]) {
+    let start = aio::now();
+    let idle = Duration::from_secs(1);
+    // `cm` is a handle to this very timeout, as in `async with asyncio.timeout(1) as cm`.
+    let outcome = aio::timeout_with(idle, |cm| async move {
+        for (i, gap) in gaps_ms.iter().enumerate() {
+            aio::sleep(Duration::from_millis(*gap)).await;
+            println!("chunk {} at {}", i + 1, since(start));
+            cm.reschedule(aio::now() + idle); // Progress: one more second from now.
+        }
+    })
+    .await;
+    match outcome {
+        Ok(()) => println!("download complete at {}", since(start)),
+        Err(elapsed) => println!("download stalled: {elapsed} at {}", since(start)),
+    }
+}
+// ANCHOR_END: reschedule
+
 // ANCHOR: group
 /// Fetches one part of a file; the part named `bad` arrives corrupted.
 async fn fetch_part(name: &'static str, delay: Duration, bad: &str) -> Result<String, String> {
@@ -158,6 +180,10 @@ fn main() {
         println!();
         println!("== one deadline for several steps ==");
         shared_deadline().await;
+        println!();
+        println!("== a deadline pushed back by progress ==");
+        download(&[600, 600, 600, 600]).await; // 2.4 s in all, never 1 s idle.
+        download(&[600, 600, 1500]).await; // Stalls after the second chunk.
         println!();
         println!("== a task group: all succeed ==");
         task_group("none").await;
