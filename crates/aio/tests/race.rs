@@ -69,7 +69,7 @@ fn a_tie_goes_to_the_earlier_argument_whatever_woke_first() {
         };
         let (index, output) = aio::race(promises).await;
         setter.await.unwrap();
-        assert_eq!(output, ["zero", "one", "two"][index]);
+        assert_eq!(output, Ok(["zero", "one", "two"][index]));
         index
     });
     assert_eq!(index, 1, "woken 2 then 1 in one turn: argument 1 wins");
@@ -220,7 +220,7 @@ fn as_completed_queues_outputs_that_finish_together_in_argument_order() {
         });
         let mut got = Vec::new();
         while let Some(n) = done.next().await {
-            got.push(n);
+            got.push(n.expect("each promise gets a result"));
         }
         setter.await.unwrap();
         got
@@ -276,8 +276,8 @@ fn two_step_racers(
         .map(|i| {
             let (first, second) = (first[i].clone(), second[i].clone());
             async move {
-                first.await;
-                second.await;
+                first.await.expect("set, not failed");
+                second.await.expect("set, not failed");
                 i
             }
         })
