@@ -30,6 +30,7 @@ mod lesson14;
 mod lesson15;
 mod lesson16;
 mod lesson17;
+mod lesson20;
 
 use grade::Exercise;
 
@@ -53,5 +54,6 @@ pub fn all() -> Vec<Exercise> {
     exercises.extend(lesson15::all());
     exercises.extend(lesson16::all());
     exercises.extend(lesson17::all());
+    exercises.extend(lesson20::all());
     exercises
 }
