@@ -221,7 +221,10 @@ fn main() {
         ticks().await;
         queue_as_a_stream().await;
         count_down().await;
-        println!("== {JOBS} downloads of {:.1}s, {LIMIT} at once ==", DOWNLOAD.as_secs_f64());
+        println!(
+            "== {JOBS} downloads of {:.1}s, {LIMIT} at once ==",
+            DOWNLOAD.as_secs_f64()
+        );
         with_buffer_unordered().await;
         with_a_semaphore().await;
     });
