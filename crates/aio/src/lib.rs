@@ -72,6 +72,7 @@ mod clock;
 mod debug;
 pub mod fs;
 mod gather;
+mod interval;
 mod net;
 mod pool;
 mod promise;
@@ -102,6 +103,7 @@ pub use gather::MaybeDone as __MaybeDone;
 #[doc(hidden)]
 pub use gather::TupleChildren as __TupleChildren;
 pub use gather::{gather, try_gather, Gather, TryGather};
+pub use interval::{interval, Interval};
 pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
 pub use pool::{
     blocking_threads, blocking_threads_limit, blocking_threads_peak, default_blocking_threads,
@@ -120,8 +122,8 @@ pub use runtime::{
 };
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use streams::{
-    open_connection, start_server, IncompleteReadError, LimitOverrunError, Server, StreamReader,
-    StreamWriter, DEFAULT_LIMIT,
+    open_connection, start_server, IncompleteReadError, LimitOverrunError, Lines, Server,
+    StreamReader, StreamWriter, DEFAULT_LIMIT,
 };
 pub use task::{spawn, spawn_named, Task, TaskError};
 pub use task_group::TaskGroup;

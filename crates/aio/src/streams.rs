@@ -37,8 +37,11 @@ use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
 use std::rc::Rc;
-use std::task::Poll;
+use std::task::{Context, Poll};
+
+use futures::Stream;
 
 use crate::net::{TcpListener, TcpStream};
 use crate::task::{spawn, Task};
@@ -312,9 +315,17 @@ impl StreamReader {
     /// newline, or an empty vector once nothing is left (asyncio's `readline`).
     ///
     /// A line longer than the limit is an error (a [`LimitOverrunError`]); that line is
-    /// discarded, so the next call reads the following one.
+    /// discarded, so the next call reads the following one. To read line after line, as
+    /// asyncio's `async for line in reader` does, see [`lines`](Self::lines).
     pub async fn readline(&mut self) -> io::Result<Vec<u8>> {
-        match self.readuntil(b"\n").await {
+        let result = self.readuntil(b"\n").await;
+        self.finish_readline(result)
+    }
+
+    /// Turns what `readuntil(b"\n")` returned into what `readline` returns: the rest at end
+    /// of file is a last line, not an error; a line over the limit is dropped.
+    fn finish_readline(&mut self, result: io::Result<Vec<u8>>) -> io::Result<Vec<u8>> {
+        match result {
             Ok(line) => Ok(line),
             Err(e) => {
                 if let Some(partial) = IncompleteReadError::from_io(&e) {
@@ -347,36 +358,50 @@ impl StreamReader {
         // Where to resume the search: what was searched already cannot hold the separator.
         let mut searched: usize = 0;
         loop {
-            let from = searched.saturating_sub(separator.len() - 1);
-            if let Some(at) = find(&self.unread()[from..], separator) {
-                let end = from + at + separator.len();
-                if end > self.limit {
-                    return Err(LimitOverrunError {
-                        consumed: end,
-                        limit: self.limit,
-                    }
-                    .into());
-                }
-                return Ok(self.take(end));
-            }
-            searched = self.unread().len();
-            if searched > self.limit {
-                return Err(LimitOverrunError {
-                    consumed: searched,
-                    limit: self.limit,
-                }
-                .into());
-            }
-            if self.eof {
-                let partial = self.take_rest();
-                return Err(IncompleteReadError {
-                    partial,
-                    expected: None,
-                }
-                .into());
+            if let Some(result) = self.try_readuntil(separator, &mut searched) {
+                return result;
             }
             self.fill().await?;
         }
+    }
+
+    /// One step of `readuntil` on what is buffered: the answer, or `None` when it needs more
+    /// bytes from the socket. `searched` says how much of the buffer an earlier step searched
+    /// already (0 at first), so that a line that comes in many pieces is scanned once.
+    fn try_readuntil(
+        &mut self,
+        separator: &[u8],
+        searched: &mut usize,
+    ) -> Option<io::Result<Vec<u8>>> {
+        let from = searched.saturating_sub(separator.len() - 1);
+        if let Some(at) = find(&self.unread()[from..], separator) {
+            let end = from + at + separator.len();
+            if end > self.limit {
+                return Some(Err(LimitOverrunError {
+                    consumed: end,
+                    limit: self.limit,
+                }
+                .into()));
+            }
+            return Some(Ok(self.take(end)));
+        }
+        *searched = self.unread().len();
+        if *searched > self.limit {
+            return Some(Err(LimitOverrunError {
+                consumed: *searched,
+                limit: self.limit,
+            }
+            .into()));
+        }
+        if self.eof {
+            let partial = self.take_rest();
+            return Some(Err(IncompleteReadError {
+                partial,
+                expected: None,
+            }
+            .into()));
+        }
+        None
     }
 
     /// Reads exactly `n` bytes. If the end of file comes first, the error is an
@@ -407,6 +432,37 @@ impl StreamReader {
         Ok(self.take_rest())
     }
 
+    // ANCHOR: lines_method
+    /// The lines still to come, as a [`Stream`] (asyncio's `async for line in reader`).
+    ///
+    /// Each item is what [`readline`](Self::readline) would return: a line with its `b'\n'`,
+    /// or the last bytes before the end of file without one. The stream ends at end of file
+    /// (where `readline` would return an empty vector). A line longer than the limit is an
+    /// `Err` holding a [`LimitOverrunError`]; that line is dropped and the stream goes on with
+    /// the next one, as asyncio's loop would if you caught the `ValueError` and continued.
+    /// A failed read (a reset connection) is an `Err` too.
+    ///
+    /// The stream borrows the reader: once it is dropped, the reader is yours again, with
+    /// every byte the stream did not return still buffered.
+    ///
+    /// ```no_run
+    /// use futures::StreamExt; // for `.next()`
+    /// # aio::run(async {
+    /// let (mut reader, _writer) = aio::open_connection("127.0.0.1:8888").await?;
+    /// let mut lines = reader.lines();
+    /// while let Some(line) = lines.next().await {
+    ///     print!("{}", String::from_utf8_lossy(&line?));
+    /// }
+    /// # std::io::Result::Ok(()) }).unwrap();
+    /// ```
+    pub fn lines(&mut self) -> Lines<'_> {
+        Lines {
+            reader: self,
+            searched: 0,
+        }
+    }
+    // ANCHOR_END: lines_method
+
     // ANCHOR: fill
     /// One read from the socket into the buffer; sets `eof` on end of file.
     ///
@@ -417,21 +473,76 @@ impl StreamReader {
     async fn fill(&mut self) -> io::Result<()> {
         let stream = self.stream.clone();
         let _clear = ClearReader(&stream); // Cancelled while waiting: forget the task.
-        std::future::poll_fn(|cx| {
-            let mut data = LoopBuffer::lend();
-            let n = std::task::ready!(stream.poll_read(cx, &mut data[..STREAM_READ]))?;
-            if n == 0 {
-                self.eof = true;
-            }
-            // Drop what was returned already, moving only the unread rest to the front.
-            self.buf.drain(..self.consumed);
-            self.consumed = 0;
-            self.buf.extend_from_slice(&data[..n]);
-            Poll::Ready(Ok(()))
-        })
-        .await
+        std::future::poll_fn(|cx| self.poll_fill(cx)).await
+    }
+
+    /// The poll behind `fill`: `Ready` once one read brought bytes (or the end of file).
+    fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let mut data = LoopBuffer::lend();
+        let n = std::task::ready!(self.stream.poll_read(cx, &mut data[..STREAM_READ]))?;
+        if n == 0 {
+            self.eof = true;
+        }
+        // Drop what was returned already, moving only the unread rest to the front.
+        self.buf.drain(..self.consumed);
+        self.consumed = 0;
+        self.buf.extend_from_slice(&data[..n]);
+        Poll::Ready(Ok(()))
     }
     // ANCHOR_END: fill
+}
+
+// ANCHOR: lines
+/// The lines of a [`StreamReader`], one by one: the [`Stream`] from
+/// [`StreamReader::lines`].
+///
+/// Cancel safety: dropping the future of `lines.next()` before it completes loses nothing.
+/// Bytes already received stay in the reader's buffer, and the next call finds them there.
+#[must_use = "streams do nothing unless you poll them, e.g. with `.next().await`"]
+pub struct Lines<'a> {
+    /// The reader the lines come from.
+    reader: &'a mut StreamReader,
+    /// How much of the buffer was searched for a newline already, for the line in progress:
+    /// a line that comes in a thousand pieces is still scanned once.
+    searched: usize,
+}
+
+impl Stream for Lines<'_> {
+    type Item = io::Result<Vec<u8>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            // A whole line buffered (or an answer at end of file, or an error)? Return it.
+            if let Some(result) = this.reader.try_readuntil(b"\n", &mut this.searched) {
+                this.searched = 0;
+                return Poll::Ready(match this.reader.finish_readline(result) {
+                    Ok(line) if line.is_empty() => None, // End of file: the stream ends.
+                    other => Some(other),
+                });
+            }
+            // Not yet: read more. `Pending` leaves this task registered with the socket.
+            if let Err(e) = std::task::ready!(this.reader.poll_fill(cx)) {
+                return Poll::Ready(Some(Err(e)));
+            }
+        }
+    }
+}
+
+impl Drop for Lines<'_> {
+    fn drop(&mut self) {
+        // Do not leave the task's waker with the socket: nobody polls these lines any more.
+        self.reader.stream.clear_reader();
+    }
+}
+// ANCHOR_END: lines
+
+impl fmt::Debug for Lines<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lines")
+            .field("reader", &self.reader)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where `needle` first occurs in `haystack`.

@@ -28,7 +28,7 @@ mod waiters;
 
 pub use event::{Event, EventWait};
 pub use lock::{Lock, LockFuture, LockGuard};
-pub use queue::{Get, Join, Put, Queue, QueueEmpty, QueueFull};
+pub use queue::{Get, Join, Put, Queue, QueueEmpty, QueueFull, QueueStream};
 pub use semaphore::{Acquire, Semaphore, SemaphorePermit};
 pub(crate) use waiters::count_visit;
 pub use waiters::wait_list_visits;

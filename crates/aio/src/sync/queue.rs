@@ -45,6 +45,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use futures::Stream;
+
 use super::waiters::{poll_condition, wake_all, WaitList, Waiter};
 
 /// A FIFO queue shared by tasks, optionally bounded. Cloning gives another handle to the same
@@ -202,6 +204,22 @@ impl<T> Queue<T> {
         };
         wake_all(wakers);
         Ok(item)
+    }
+
+    /// The items, one by one, as a [`Stream`] (asyncio's `while True: item = await
+    /// queue.get()`, which Python writes as an `async for` over an async generator).
+    ///
+    /// The stream never ends: asyncio's `Queue` has no "closed" state before Python 3.13's
+    /// `shutdown()`, and this one has none at all. End it the way asyncio programs do: take
+    /// a known number of items (`.take(n)`), stop at a sentinel (`.take_while(..)`, see
+    /// lesson 17), or wrap each `next()` in a [`timeout`](crate::timeout). Items are got in
+    /// the queue's order, and the stream waits in the getters' line like any `get`; call
+    /// [`task_done`](Queue::task_done) for each item, as after a `get`.
+    pub fn stream(&self) -> QueueStream<T> {
+        QueueStream {
+            queue: self.clone(),
+            get: None,
+        }
     }
 
     /// Marks one item that was got as processed (asyncio's `task_done()`).
@@ -489,6 +507,45 @@ impl<T> fmt::Debug for Join<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Join")
             .field("waiting", &self.waiter.is_some())
+            .finish()
+    }
+}
+
+// ANCHOR: stream
+/// The items of a [`Queue`], oldest first: the [`Stream`] from [`Queue::stream`]. It never
+/// ends.
+///
+/// Cancel safety: dropping the future of `stream.next()` before it completes loses no item.
+/// The stream keeps its pending `get`, and with it its place in the getters' line: an item
+/// promised to it waits in the queue for the next call. (So while a stream waits, even with
+/// nobody calling `next()`, it is first in line; drop the stream to leave the line, which
+/// passes a promised item on to the next getter.)
+#[must_use = "streams do nothing unless you poll them, e.g. with `.next().await`"]
+pub struct QueueStream<T> {
+    /// The queue the items come from.
+    queue: Queue<T>,
+    /// The `get` under way, kept from one `poll_next` to the next.
+    get: Option<Get<T>>,
+}
+
+impl<T> Stream for QueueStream<T> {
+    type Item = T;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        let this = &mut *self;
+        let get = this.get.get_or_insert_with(|| this.queue.get());
+        let item = std::task::ready!(get.poll_get(cx));
+        this.get = None; // Done: the next item needs a new `get`.
+        Poll::Ready(Some(item))
+    }
+}
+// ANCHOR_END: stream
+
+impl<T> fmt::Debug for QueueStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QueueStream")
+            .field("queue", &self.queue)
+            .field("get", &self.get)
             .finish()
     }
 }

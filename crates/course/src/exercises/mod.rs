@@ -31,6 +31,7 @@ mod lesson15;
 mod lesson16;
 mod lesson17;
 mod lesson19;
+mod lesson20;
 
 use grade::Exercise;
 
@@ -55,5 +56,6 @@ pub fn all() -> Vec<Exercise> {
     exercises.extend(lesson16::all());
     exercises.extend(lesson17::all());
     exercises.extend(lesson19::all());
+    exercises.extend(lesson20::all());
     exercises
 }
