@@ -31,6 +31,9 @@ use crate::waker_list::WakerList;
 /// number of clones (each gets a clone of the outcome).
 ///
 /// It belongs to the loop's thread, like an asyncio `Future`.
+///
+/// Cancel safety: awaiting it is safe. Dropping the await loses nothing; the outcome stays
+/// in the promise for every other handle and for a later await.
 pub struct Promise<T> {
     /// The state every clone shares.
     inner: Rc<Inner<T>>,

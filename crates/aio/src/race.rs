@@ -92,6 +92,9 @@ where
 
 // ANCHOR: race
 /// The future returned by [`race`]. Its output is `(index, output)` of the winner.
+///
+/// Cancel safety: that of [`race`]: dropping it drops every racer, which loses what each
+/// loses when dropped.
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct Race<F: Future> {
     /// The racers, in argument order, each boxed so that it stays pinned while the `Vec`

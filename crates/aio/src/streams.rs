@@ -299,6 +299,9 @@ impl StreamReader {
     // ANCHOR: read
     /// Reads up to `n` bytes: what is buffered, or else what one read from the socket brings.
     /// Returns an empty vector at end of file (or when `n` is 0).
+    ///
+    /// Cancel safety: safe. Bytes that arrive stay in the reader's buffer until a read returns
+    /// them: a dropped read loses nothing, and the next read starts where it would have.
     pub async fn read(&mut self, n: usize) -> io::Result<Vec<u8>> {
         if n == 0 {
             return Ok(Vec::new());
@@ -317,6 +320,9 @@ impl StreamReader {
     /// A line longer than the limit is an error (a [`LimitOverrunError`]); that line is
     /// discarded, so the next call reads the following one. To read line after line, as
     /// asyncio's `async for line in reader` does, see [`lines`](Self::lines).
+    ///
+    /// Cancel safety: safe. Bytes that arrive stay in the reader's buffer until a read returns
+    /// them: a dropped read loses nothing, and the next read starts where it would have.
     pub async fn readline(&mut self) -> io::Result<Vec<u8>> {
         let result = self.readuntil(b"\n").await;
         self.finish_readline(result)
@@ -350,6 +356,9 @@ impl StreamReader {
     ///
     /// # Panics
     /// If `separator` is empty.
+    ///
+    /// Cancel safety: safe. Bytes that arrive stay in the reader's buffer until a read returns
+    /// them: a dropped read loses nothing, and the next read starts where it would have.
     pub async fn readuntil(&mut self, separator: &[u8]) -> io::Result<Vec<u8>> {
         assert!(
             !separator.is_empty(),
@@ -406,6 +415,9 @@ impl StreamReader {
 
     /// Reads exactly `n` bytes. If the end of file comes first, the error is an
     /// [`IncompleteReadError`] holding the bytes that did arrive (they are consumed).
+    ///
+    /// Cancel safety: safe. Bytes that arrive stay in the reader's buffer until a read returns
+    /// them: a dropped read loses nothing, and the next read starts where it would have.
     pub async fn readexactly(&mut self, n: usize) -> io::Result<Vec<u8>> {
         while self.unread().len() < n {
             if self.eof {
@@ -425,6 +437,9 @@ impl StreamReader {
     ///
     /// Only for peers that do end: a request/response peer that waits for an answer never
     /// sends its end of file, and this would wait forever.
+    ///
+    /// Cancel safety: safe. Bytes that arrive stay in the reader's buffer until a read returns
+    /// them: a dropped read loses nothing, and the next read starts where it would have.
     pub async fn read_to_eof(&mut self) -> io::Result<Vec<u8>> {
         while !self.eof {
             self.fill().await?;
@@ -584,6 +599,8 @@ impl StreamWriter {
     /// Waits while the write buffer is above its high-water mark (64 KiB by default), until
     /// the loop has sent it down to the low-water mark. Returns at once when it is not full.
     /// An error if the connection failed (for example reset by the peer).
+    ///
+    /// Cancel safety: safe. The written bytes stay in the write buffer and are still sent.
     pub async fn drain(&self) -> io::Result<()> {
         std::future::poll_fn(|cx| self.buffer.poll_drain(cx)).await
     }
@@ -630,6 +647,8 @@ impl StreamWriter {
     ///
     /// # Panics
     /// If `close` was not called first: it would wait forever.
+    ///
+    /// Cancel safety: safe: it only waits; the connection closes anyway.
     pub async fn wait_closed(&self) {
         assert!(
             self.buffer.is_closing(),
@@ -672,6 +691,8 @@ fn split(stream: TcpStream) -> (StreamReader, StreamWriter) {
 
 /// Connects to `addr` and returns the connection's two halves
 /// (asyncio's `open_connection(host, port)`).
+///
+/// Cancel safety: safe. Dropping it before it connects closes the half-open socket.
 pub async fn open_connection(addr: impl ToSocketAddrs) -> io::Result<(StreamReader, StreamWriter)> {
     Ok(split(TcpStream::connect(addr).await?))
 }
@@ -786,6 +807,8 @@ impl Server {
 
     /// Serves until [`close`](Self::close) is called (from a handler or another task).
     /// Cancel the task that awaits it to stop waiting without closing.
+    ///
+    /// Cancel safety: safe: it only waits; dropping it does not close the server.
     pub async fn serve_forever(&self) {
         std::future::poll_fn(|cx| {
             if self.shared.is_closed() {
@@ -799,6 +822,8 @@ impl Server {
 
     /// Waits until the server is closed and every connection's handler has finished
     /// (asyncio 3.12's `wait_closed`).
+    ///
+    /// Cancel safety: safe: it only waits; the server and its handlers go on.
     pub async fn wait_closed(&self) {
         std::future::poll_fn(|cx| {
             if self.shared.is_closed() && self.shared.active.get() == 0 {
@@ -842,6 +867,8 @@ impl Drop for ConnectionDone {
 ///
 /// The server starts accepting at once; keep the returned [`Server`] to learn its address,
 /// close it, or wait on it.
+///
+/// Cancel safety: safe. It completes in its first poll (binding does not wait).
 pub async fn start_server<H, Fut>(addr: impl ToSocketAddrs, handler: H) -> io::Result<Server>
 where
     H: Fn(StreamReader, StreamWriter) -> Fut + 'static,

@@ -315,6 +315,10 @@ impl<T> fmt::Debug for Queue<T> {
 }
 
 /// The future returned by [`Queue::put`].
+///
+/// Cancel safety: **not safe**: while the queue is full the future owns the item, and dropping
+/// it drops the item. To give up on a put without losing the item, keep the item outside and
+/// use [`put_nowait`](Queue::put_nowait), which hands it back when the queue is full.
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct Put<T> {
     /// The queue to put into.
@@ -386,6 +390,9 @@ impl<T> fmt::Debug for Put<T> {
 }
 
 /// The future returned by [`Queue::get`].
+///
+/// Cancel safety: safe. Dropping it leaves the getters' line; an item that had just been
+/// promised to it goes to the next getter, or stays queued.
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct Get<T> {
     /// The queue to take from.
@@ -467,6 +474,8 @@ impl<T> fmt::Debug for Get<T> {
 }
 
 /// The future returned by [`Queue::join`].
+///
+/// Cancel safety: safe. Dropping it loses nothing; the count of unfinished items is unchanged.
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct Join<T> {
     /// The queue whose work we wait for.
