@@ -4,7 +4,6 @@
 //! `frames.stdout`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 #[path = "../../book/snippets/pin/state_machine.rs"]
 mod state_machine;
@@ -58,24 +57,7 @@ const REFUSED: [&str; 5] = [
 /// changes with every release, so it reads `$SRC_DIR/core/src/pin.rs:LL:COL`, as in rustc's
 /// own tests. Panics if the snippet compiles.
 fn refusal(name: &str) -> String {
-    let out_dir = std::env::temp_dir().join(format!("pin-snippet-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let output = lesson_check::run(
-        Command::new(rustc)
-            .current_dir(snippets())
-            .args([
-                "--edition",
-                "2021",
-                "--crate-type",
-                "lib",
-                "--emit=metadata",
-            ])
-            .args(["--color", "never", "--out-dir"])
-            .arg(&out_dir)
-            .arg(format!("{name}.rs")),
-    );
-    let _ = std::fs::remove_dir_all(&out_dir);
+    let output = lesson_check::rustc_snippet(&snippets(), &format!("{name}.rs"));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(!output.status.success(), "{name}.rs compiled:\n{stderr}");
     stderr.lines().map(|line| normalize(line) + "\n").collect()

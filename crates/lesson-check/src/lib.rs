@@ -82,6 +82,29 @@ pub fn run(command: &mut Command) -> Output {
         .unwrap_or_else(|e| panic!("could not start {command:?}: {e}"))
 }
 
+/// Compiles the snippet `dir/file` as a library with rustc (`$RUSTC`, else `rustc`; edition
+/// 2021, metadata only, no colours) and returns how it went: the book shows rustc's warnings
+/// and refusals from files that tests compare with this stderr.
+pub fn rustc_snippet(dir: &std::path::Path, file: &str) -> Output {
+    let out_dir = std::env::temp_dir().join(format!("snippet-{file}-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let output = run(Command::new(rustc)
+        .current_dir(dir)
+        .args([
+            "--edition",
+            "2021",
+            "--crate-type",
+            "lib",
+            "--emit=metadata",
+        ])
+        .args(["--color", "never", "--out-dir"])
+        .arg(&out_dir)
+        .arg(file));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    output
+}
+
 /// The stdout of a finished program, `what`.
 ///
 /// # Panics

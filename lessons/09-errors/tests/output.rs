@@ -104,24 +104,7 @@ fn snippets() -> &'static Path {
 /// If a new rustc words it differently, rerun with `UPDATE_SNIPPETS=1` to rewrite the file.
 #[test]
 fn rustc_warns_about_a_forgotten_await_with_the_text_the_book_shows() {
-    let out_dir = std::env::temp_dir().join(format!("lesson-09-snippet-{}", std::process::id()));
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let output = lesson_check::run(
-        Command::new(rustc)
-            .current_dir(snippets())
-            .args([
-                "--edition",
-                "2021",
-                "--crate-type",
-                "lib",
-                "--emit=metadata",
-            ])
-            .args(["--color", "never", "--out-dir"])
-            .arg(&out_dir)
-            .arg("forgot_await.rs"),
-    );
-    let _ = std::fs::remove_dir_all(&out_dir);
+    let output = lesson_check::rustc_snippet(snippets(), "forgot_await.rs");
     assert!(output.status.success(), "it is a warning, not an error");
     let warning = String::from_utf8(output.stderr).unwrap();
     assert!(warning.contains("unused implementer of `Future` that must be used"));
