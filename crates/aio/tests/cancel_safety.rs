@@ -59,6 +59,18 @@ fn every_exported_future_says_what_dropping_it_loses() {
             (f, text)
         })
         .collect();
+    // Each `pub struct`'s doc comment, by name, read once.
+    let mut struct_docs = std::collections::HashMap::new();
+    for (file, text) in &texts {
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            let Some(rest) = line.trim().strip_prefix("pub struct ") else {
+                continue;
+            };
+            let name = rest.split(['<', ' ', ';', '(']).next().unwrap();
+            struct_docs.insert(name.to_string(), (file.clone(), doc_above(&lines, at)));
+        }
+    }
     let mut checked = Vec::new();
     let mut missing = Vec::new();
     for (file, text) in &texts {
@@ -67,18 +79,7 @@ fn every_exported_future_says_what_dropping_it_loses() {
             let Some(name) = implemented_for(line) else {
                 continue;
             };
-            // Its `pub struct`, in whichever file declares it.
-            let declared = texts.iter().find_map(|(f, t)| {
-                let lines: Vec<&str> = t.lines().collect();
-                let at = lines.iter().position(|l| {
-                    let l = l.trim();
-                    l.starts_with(&format!("pub struct {name}<"))
-                        || l.starts_with(&format!("pub struct {name} "))
-                        || l == format!("pub struct {name};")
-                })?;
-                Some((f.clone(), doc_above(&lines, at)))
-            });
-            if let Some((f, doc)) = declared {
+            if let Some((f, doc)) = struct_docs.get(name) {
                 checked.push(name.to_string());
                 if !doc.contains("Cancel safety:") {
                     missing.push(format!("{name} ({})", f.display()));
