@@ -2,8 +2,10 @@
 //!
 //! mdBook exits successfully when an `{{#include}}` names a missing file or anchor, so these
 //! checks do it instead: every include resolves, every lesson has a chapter in `SUMMARY.md`,
-//! and every output a chapter shows is a snapshot that a test asserts.
+//! every output a chapter shows is a snapshot that a test asserts, and every included listing
+//! has a caption naming its file.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +46,11 @@ struct Include {
 }
 
 fn includes(chapter: &Path) -> Vec<Include> {
-    let text = read(chapter);
+    includes_in(chapter, &read(chapter))
+}
+
+/// The includes in `text`, a chapter's whole text or one of its lines.
+fn includes_in(chapter: &Path, text: &str) -> Vec<Include> {
     let mut found = Vec::new();
     for directive in ["{{#include ", "{{#rustdoc_include "] {
         for (start, _) in text.match_indices(directive) {
@@ -237,6 +243,181 @@ fn every_included_output_is_a_snapshot_a_test_asserts() {
             "{}: no test in {} asserts snapshot \"{name}\"",
             include.file.display(),
             test_source.display()
+        );
+    }
+}
+
+/// What opens a listing's caption: the whole caption is one line,
+/// `<div class="listing-caption">lessons/03-tasks/src/main.rs</div>`, then a blank line, then
+/// the listing's fence. Its text (tags left out) ends with the included file's path from the
+/// repository's root; what comes before it says more (`output of <code>cargo run -p
+/// lesson-03</code>, as tested in lessons/...snap`).
+const CAPTION: &str = "<div class=\"listing-caption\">";
+
+/// `path` without its `.` and `..` parts, as text from the repository's root.
+fn from_root(path: &Path) -> String {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => parts.push(other.as_os_str()),
+        }
+    }
+    let path: PathBuf = parts.iter().collect();
+    path.strip_prefix(root())
+        .unwrap_or(&path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// A caption line's text, its tags left out, or None for a line that is no caption.
+fn caption_text(line: &str) -> Option<String> {
+    let inner = line.trim().strip_prefix(CAPTION)?.strip_suffix("</div>")?;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in inner.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    Some(text.trim().to_string())
+}
+
+/// What is wrong with the captions of one chapter's included listings, one line each.
+fn caption_problems(chapter: &Path, text: &str) -> Vec<String> {
+    let name = from_root(chapter);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut problems = Vec::new();
+    let mut claimed = BTreeSet::new(); // the caption lines that sit above an included listing
+    let mut fence: Option<(usize, usize)> = None; // (line, backticks) of the open listing
+    for (i, line) in lines.iter().enumerate() {
+        let ticks = line.trim_start().chars().take_while(|&c| c == '`').count();
+        match fence {
+            None if ticks >= 3 => {
+                fence = Some((i, ticks));
+                continue;
+            }
+            Some((_, open)) if ticks >= open && line.trim().len() == ticks => {
+                fence = None;
+                continue;
+            }
+            _ => {}
+        }
+        let Some((open, _)) = fence else { continue };
+        for include in includes_in(chapter, line) {
+            let file = from_root(&include.file);
+            let at = format!("{name}:{}", i + 1);
+            let caption = (open >= 2 && lines[open - 1].trim().is_empty())
+                .then(|| caption_text(lines[open - 2]))
+                .flatten();
+            let Some(caption) = caption else {
+                problems.push(format!(
+                    "{at}: the listing of {file} has no caption; above its ``` line put\n    \
+                     {CAPTION}{file}</div>\n  and a blank line"
+                ));
+                continue;
+            };
+            claimed.insert(open - 2);
+            let named = caption.split_whitespace().last().unwrap_or("");
+            if named != file {
+                problems.push(format!(
+                    "{at}: the listing of {file} has the caption \"{caption}\", which names {named:?}"
+                ));
+            }
+            // `cargo run -p lesson-03` above the output of lesson 03, not another lesson's.
+            for (start, _) in caption.match_indices("lesson-") {
+                let number = caption[start + "lesson-".len()..].get(..2).unwrap_or("");
+                if number.chars().all(|c| c.is_ascii_digit())
+                    && !file.starts_with(&format!("lessons/{number}-"))
+                {
+                    problems.push(format!(
+                        "{at}: the caption \"{caption}\" names lesson-{number} above {file}"
+                    ));
+                }
+            }
+        }
+    }
+    for (i, line) in lines.iter().enumerate() {
+        if caption_text(line).is_some() && !claimed.contains(&i) {
+            problems.push(format!(
+                "{name}:{}: a caption with no included listing below it (one blank line, then the ``` line)",
+                i + 1
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_included_listing_has_a_caption_naming_its_file() {
+    let mut problems = Vec::new();
+    let mut listings = 0;
+    for chapter in markdown_files(&root().join("book/src")) {
+        let text = read(&chapter);
+        listings += text.matches(CAPTION).count();
+        problems.extend(caption_problems(&chapter, &text));
+    }
+    assert!(
+        problems.is_empty(),
+        "listings without the right caption:\n{}",
+        problems.join("\n")
+    );
+    assert!(
+        listings > 100,
+        "only {listings} captions found: is CAPTION right?"
+    );
+}
+
+/// The check itself, on chapters made to fail: each way a caption can be wrong is reported.
+#[test]
+fn a_missing_or_wrong_caption_is_reported() {
+    let chapter = root().join("book/src/lessons/03-tasks.md");
+    let listing = "```rust\n{{#include ../../../lessons/03-tasks/src/main.rs:spawn}}\n```\n";
+    let caption = |text: &str| format!("<div class=\"listing-caption\">{text}</div>\n\n");
+    let check = |text: &str| caption_problems(&chapter, text);
+
+    let right = caption("lessons/03-tasks/src/main.rs") + listing;
+    assert_eq!(check(&right), Vec::<String>::new());
+    let output = caption(
+        "output of <code>cargo run -p lesson-03</code>, as tested in \
+         lessons/03-tasks/tests/snapshots/output__lesson-03.snap",
+    ) + "```text\n{{#include ../../../lessons/03-tasks/tests/snapshots/output__lesson-03.snap:4:}}\n```\n";
+    assert_eq!(check(&output), Vec::<String>::new());
+
+    let wrong = [
+        (listing.to_string(), "has no caption"),
+        (
+            caption("lessons/03-tasks/src/main.rs")
+                .trim_end()
+                .to_string()
+                + "\n"
+                + listing,
+            "has no caption",
+        ),
+        (
+            caption("lessons/04-streams/src/main.rs") + listing,
+            "which names \"lessons/04-streams/src/main.rs\"",
+        ),
+        (
+            output.replace("lesson-03</code>", "lesson-04</code>"),
+            "names lesson-04 above lessons/03-tasks",
+        ),
+        (
+            caption("lessons/03-tasks/src/main.rs") + "Text.\n",
+            "a caption with no included listing below it",
+        ),
+    ];
+    for (text, expected) in wrong {
+        let problems = check(&text);
+        assert!(
+            problems.iter().any(|p| p.contains(expected)),
+            "{text}\nshould be reported with \"{expected}\", got {problems:#?}"
         );
     }
 }
