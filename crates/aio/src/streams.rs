@@ -317,7 +317,8 @@ impl StreamReader {
     /// Reads one line, including its `b'\n'`. At end of file, returns what is left, without a
     /// newline, or an empty vector once nothing is left (asyncio's `readline`).
     ///
-    /// A line longer than the limit is an error (a [`LimitOverrunError`]); that line is
+    /// A line longer than the limit is an error (a [`LimitOverrunError`]; asyncio's `readline`
+    /// raises `ValueError` there, and keeps `LimitOverrunError` for `readuntil`); that line is
     /// discarded, so the next call reads the following one. To read line after line, as
     /// asyncio's `async for line in reader` does, see [`lines`](Self::lines).
     ///

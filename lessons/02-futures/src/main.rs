@@ -36,6 +36,11 @@ async fn lazy_versus_scheduled() {
 
 // ANCHOR: countdown_struct
 /// A hand-written future: counts down one step per poll, then is ready.
+///
+/// `#[must_use]` is what makes rustc warn when a `Countdown` is made and never awaited. The
+/// future of an `async fn` gets that warning from the `Future` trait; a named type like this
+/// one gets it only from its own attribute.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
 struct Countdown {
     remaining: u32,
 }

@@ -116,6 +116,17 @@ fn rustc_warns_about_a_forgotten_await_with_the_text_the_book_shows() {
     assert_eq!(std::fs::read_to_string(shown).unwrap(), warning);
 }
 
+/// The warning comes from the `Future` trait, which marks the `impl Future` of an `async fn`;
+/// a hand-written future whose type is not `#[must_use]` is forgotten without a word. The
+/// chapter says so, and shows `snippets/unmarked_future.rs`.
+#[test]
+fn rustc_says_nothing_of_a_forgotten_future_whose_type_is_not_must_use() {
+    let output = lesson_check::rustc_snippet(snippets(), "unmarked_future.rs");
+    let said = String::from_utf8(output.stderr).unwrap();
+    assert!(output.status.success(), "it compiles:\n{said}");
+    assert_eq!(said, "", "rustc warns after all");
+}
+
 /// The article says a forgotten `await` "blocks". It does not: the coroutine never runs, and
 /// Python warns at run time.
 #[test]

@@ -1,0 +1,1 @@
+async def my_coroutine(): print('Coroutine started') await asyncio.sleep(1) print('Coroutine resumed')

@@ -1,0 +1,1 @@
+async def handle_client(reader, writer): data = await reader.read(1024) message = data.decode() print(f'Received message: {message}') writer.write(data) await writer.drain() writer.close() async def main(): server = await asyncio.start_server(handle_client, '127.0.0.1', 8888) async with server: await server.serve_forever() asyncio.run(main())

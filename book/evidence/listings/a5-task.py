@@ -1,0 +1,1 @@
+async def my_coroutine(): print('Coroutine started') await asyncio.sleep(1) print('Coroutine resumed') async def main(): task = asyncio.create_task(my_coroutine()) print('Task created') await task print('Task completed') asyncio.run(main())

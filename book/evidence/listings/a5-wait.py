@@ -1,0 +1,1 @@
+async def main(): coroutines = [coroutine1(), coroutine2(), coroutine3()] done, pending = await asyncio.wait(coroutines) for task in done: try: result = await task except Exception as e: print(f'Coroutine {task} failed with exception {e}')
