@@ -110,15 +110,17 @@ impl Report<'_> {
         let _ = writeln!(w, "<!-- ANCHOR_END: machine -->\n");
 
         let _ = writeln!(w, "<!-- ANCHOR: table -->");
-        let mut header = vec!["scenario".to_string(), "metric".to_string()];
+        // Scenario and metric share a column, as in the terminal: the table has to fit the
+        // book's text column (.ci/book-width.py).
+        let mut header = vec!["scenario: metric".to_string()];
         header.extend(self.runtimes.iter().map(|r| r.to_string()));
         header.extend(self.peers.iter().map(|p| format!("aio/{p}")));
         let _ = writeln!(w, "| {} |", header.join(" | "));
-        let mut rule = vec!["---", "---"];
-        rule.extend(std::iter::repeat_n("--:", header.len() - 2));
+        let mut rule = vec!["---"];
+        rule.extend(std::iter::repeat_n("--:", header.len() - 1));
         let _ = writeln!(w, "|{}|", rule.join("|"));
         for row in self.rows {
-            let mut cells = vec![format!("`{}`", row.scenario), row.metric.to_string()];
+            let mut cells = vec![format!("`{}`: {}", row.scenario, row.metric)];
             cells.extend(row.medians.iter().cloned());
             cells.extend(row.ratios.iter().cloned());
             let _ = writeln!(w, "| {} |", cells.join(" | "));
