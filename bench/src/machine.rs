@@ -61,3 +61,76 @@ pub fn loadavg() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!("load average {one} on {cores} cores")
 }
+
+/// What the benchmark ran on, for the markdown report: the processor, its cores, the
+/// kernel, and the compiler that built this binary.
+pub struct Description {
+    pub cpu: String,
+    pub cores: usize,
+    pub kernel: String,
+    pub rustc: &'static str,
+}
+
+impl Description {
+    pub fn here() -> Description {
+        // The processor's name: `model name` on x86, `Model`/`Hardware` on some ARM boards.
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let field = |key: &str| {
+            cpuinfo.lines().find_map(|line| {
+                let (k, v) = line.split_once(':')?;
+                (k.trim() == key).then(|| v.trim().to_string())
+            })
+        };
+        let cpu = field("model name")
+            .or_else(|| field("Model"))
+            .or_else(|| field("Hardware"))
+            .unwrap_or_else(|| "unknown (no /proc/cpuinfo)".into());
+        let read = |path: &str| std::fs::read_to_string(path).map(|s| s.trim().to_string());
+        let kernel = match (
+            read("/proc/sys/kernel/ostype"),
+            read("/proc/sys/kernel/osrelease"),
+        ) {
+            (Ok(os), Ok(release)) => format!("{os} {release}"),
+            _ => std::env::consts::OS.to_string(),
+        };
+        Description {
+            cpu,
+            cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+            kernel,
+            rustc: env!("AIO_BENCH_RUSTC"),
+        }
+    }
+}
+
+/// Today's date in UTC, as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The calendar date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_become_dates() {
+        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(super::civil_from_days(20_000), (2024, 10, 4));
+    }
+}

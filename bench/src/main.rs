@@ -1,4 +1,5 @@
-//! `cargo run -p aio-bench --release [-- [--reps N] [--rounds N] [--runtime NAME] [SCENARIO...]]`
+//! `cargo run -p aio-bench --release [-- [--reps N] [--rounds N] [--runtime NAME] [--syscalls]
+//! [--markdown FILE] [SCENARIO...]]`
 //!
 //! Runs each scenario on aio, tokio (`current_thread`, without and with its I/O driver) and smol
 //! (`LocalExecutor`) in the same process, interleaved (each repetition runs every runtime once,
@@ -7,15 +8,23 @@
 //! the per-repetition ratios with their spread (lowest to highest).
 //! See README.md for what each scenario measures.
 //!
+//! `--syscalls` also counts the system calls per `echo` round trip (`syscalls.rs`), and
+//! `--markdown FILE` writes everything, with the machine, the date and the command, as a
+//! markdown file (`report.rs`): the book's chapter "How fast is aio?" includes one.
+//!
 //! `aio-bench --echo-client ADDR ROUNDS` is the `echo` scenario's client, which the benchmark
 //! starts as a separate process.
 
 mod client;
 mod counting;
 mod machine;
+mod report;
 mod runtimes;
 mod scaling;
 mod scenarios;
+mod syscalls;
+
+use std::path::PathBuf;
 
 use runtimes::{Aio, Runtime, Smol, Tokio, TokioIo};
 use scenarios::{Metric, Unit, ECHO_ROUNDS, SCENARIOS};
@@ -31,17 +40,35 @@ struct Options {
     rounds: usize,
     runtimes: Vec<&'static str>,
     scenarios: Vec<&'static str>,
+    /// Count the system calls per `echo` round trip.
+    syscalls: bool,
+    /// Where to write the results as markdown.
+    markdown: Option<PathBuf>,
+}
+
+fn usage_text() -> String {
+    let mut text = format!(
+        "usage: aio-bench [--reps N] [--rounds N] [--runtime aio|tokio|tokio+io|smol] [--syscalls]
+                 [--markdown FILE] [SCENARIO...]
+       aio-bench scaling [--reps N] [SCENARIO...]   the cost per child as children grow
+  --reps N         repetitions; each runs every runtime once, in turn (default 7)
+  --rounds N       round trips per repetition of echo (default {ECHO_ROUNDS})
+  --runtime NAME   only this runtime (repeat for several; default all four)
+  --syscalls       also count the system calls per echo round trip (with perf, or strace)
+  --markdown FILE  also write the results as markdown to FILE, with the machine, the date
+                   and the command, and the system calls per echo round trip (the book
+                   includes book/src/bench/results.md)
+scenarios (default all):
+"
+    );
+    for (name, about) in SCENARIOS {
+        text.push_str(&format!("  {name:8} {about}\n"));
+    }
+    text
 }
 
 fn usage() -> ! {
-    eprintln!(
-        "usage: aio-bench [--reps N] [--rounds N] [--runtime aio|tokio|tokio+io|smol] [SCENARIO...]"
-    );
-    eprintln!("  --rounds N  round trips per repetition of echo (default {ECHO_ROUNDS})");
-    eprintln!("scenarios:");
-    for (name, about) in SCENARIOS {
-        eprintln!("  {name:8} {about}");
-    }
+    eprint!("{}", usage_text());
     std::process::exit(2);
 }
 
@@ -51,6 +78,8 @@ fn parse_options() -> Options {
         rounds: ECHO_ROUNDS,
         runtimes: Vec::new(),
         scenarios: Vec::new(),
+        syscalls: false,
+        markdown: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -62,6 +91,15 @@ fn parse_options() -> Options {
             "--rounds" => match args.next().and_then(|n| n.parse().ok()) {
                 Some(n) if n > 0 => options.rounds = n,
                 _ => usage(),
+            },
+            "--help" | "-h" => {
+                print!("{}", usage_text());
+                std::process::exit(0);
+            }
+            "--syscalls" => options.syscalls = true,
+            "--markdown" => match args.next() {
+                Some(path) => options.markdown = Some(PathBuf::from(path)),
+                None => usage(),
             },
             "--runtime" => match args
                 .next()
@@ -177,24 +215,30 @@ fn main() {
          ratios (lowest-highest); below 1: aio uses less",
         options.reps
     );
-    println!("before: {}", machine::loadavg());
+    let load_before = machine::loadavg();
+    println!("before: {load_before}");
     let meter = machine::LoadMeter::start();
 
     let name_width = 44;
     let ratio_width = 18;
     let aio = options.runtimes.iter().position(|r| *r == Aio::NAME);
+    let peers: Vec<&'static str> = match aio {
+        Some(_) => (options.runtimes.iter().copied())
+            .filter(|r| *r != Aio::NAME)
+            .collect(),
+        None => Vec::new(),
+    };
     print!("{:name_width$}", "scenario: metric");
     for runtime in &options.runtimes {
         print!("{runtime:>11}");
     }
-    if aio.is_some() {
-        for peer in options.runtimes.iter().filter(|r| **r != Aio::NAME) {
-            print!("{:>ratio_width$}", format!("aio/{peer}"));
-        }
+    for peer in &peers {
+        print!("{:>ratio_width$}", format!("aio/{peer}"));
     }
     println!();
 
     let n = options.runtimes.len();
+    let mut rows = Vec::new();
     for scenario in &options.scenarios {
         // samples[runtime][metric] = one value per repetition.
         let mut samples: Vec<Vec<(Metric, Vec<f64>)>> = vec![Vec::new(); n];
@@ -211,22 +255,36 @@ fn main() {
             }
         }
         for (m, (metric, _)) in samples[0].iter().enumerate() {
+            let medians: Vec<String> = (samples.iter())
+                .map(|per_runtime| {
+                    let mut values = per_runtime[m].1.clone();
+                    format_value(median(&mut values), metric.unit)
+                })
+                .collect();
+            let ratios: Vec<String> = match aio {
+                Some(a) => (samples.iter().enumerate())
+                    .filter(|(r, _)| *r != a)
+                    .map(|(_, per_runtime)| {
+                        format_ratios(&samples[a][m].1, &per_runtime[m].1, metric.unit)
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             let label = format!("{scenario}: {}", metric.name);
             print!("{label:name_width$}");
-            for per_runtime in &samples {
-                let mut values = per_runtime[m].1.clone();
-                print!("{:>11}", format_value(median(&mut values), metric.unit));
+            for value in &medians {
+                print!("{value:>11}");
             }
-            if let Some(a) = aio {
-                for (r, per_runtime) in samples.iter().enumerate() {
-                    if r != a {
-                        let ratios =
-                            format_ratios(&samples[a][m].1, &per_runtime[m].1, metric.unit);
-                        print!("{ratios:>ratio_width$}");
-                    }
-                }
+            for ratio in &ratios {
+                print!("{ratio:>ratio_width$}");
             }
             println!();
+            rows.push(report::Row {
+                scenario,
+                metric: metric.name,
+                medians,
+                ratios,
+            });
         }
     }
 
@@ -238,5 +296,59 @@ fn main() {
         ),
         None => println!("during the run: this process used {own:.2} cores on average"),
     }
-    println!("after: {}", machine::loadavg());
+    let load_after = machine::loadavg();
+    println!("after: {load_after}");
+
+    // System calls per echo round trip, after the table: counting starts the benchmark again
+    // under perf or strace, which would disturb the timings if it ran alongside.
+    let count_syscalls =
+        (options.syscalls || options.markdown.is_some()) && options.scenarios.contains(&"echo");
+    let syscalls = count_syscalls.then(|| {
+        println!("system calls per echo round trip (the server's thread):");
+        // tokio+io serves `echo` exactly as tokio does (both with the I/O driver).
+        (options.runtimes.iter().copied())
+            .filter(|r| *r != TokioIo::NAME || !options.runtimes.contains(&Tokio::NAME))
+            .map(|runtime| {
+                let count = syscalls::per_round_trip(runtime);
+                match &count {
+                    Ok(count) => {
+                        let names: Vec<String> = (count.by_name.iter())
+                            .map(|(name, n)| format!("{name} {n:.2}"))
+                            .collect();
+                        println!(
+                            "  {runtime:9} {:6.2}  {} ({})",
+                            count.total,
+                            names.join(", "),
+                            count.tool.name()
+                        );
+                    }
+                    Err(why) => println!("  {runtime:9} not measured: {why}"),
+                }
+                (runtime, count)
+            })
+            .collect()
+    });
+
+    if let Some(path) = &options.markdown {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let report = report::Report {
+            command: format!("cargo run -p aio-bench --release -- {}", args.join(" ")),
+            reps: options.reps,
+            runtimes: &options.runtimes,
+            peers,
+            rows: &rows,
+            load_before,
+            load_after,
+            others,
+            own,
+            syscalls,
+        };
+        match report.write(path) {
+            Ok(()) => println!("wrote {}", path.display()),
+            Err(e) => {
+                eprintln!("aio-bench: cannot write {}: {e}", path.display());
+                std::process::exit(1);
+            }
+        }
+    }
 }

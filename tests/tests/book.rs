@@ -107,11 +107,12 @@ fn every_include_names_an_existing_file_and_anchor() {
                 }
             }
             Some(anchor) => {
+                // `// ANCHOR: name` in code; `<!-- ANCHOR: name -->` in markdown.
                 let has = |marker: &str| {
                     text.lines().any(|line| {
-                        line.split(marker)
-                            .nth(1)
-                            .is_some_and(|rest| rest.trim() == anchor)
+                        line.split(marker).nth(1).is_some_and(|rest| {
+                            rest.trim().trim_end_matches("-->").trim_end() == anchor
+                        })
                     })
                 };
                 if !has("ANCHOR:") || !has("ANCHOR_END:") {

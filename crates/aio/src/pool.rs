@@ -64,6 +64,7 @@ pub fn default_blocking_threads() -> usize {
 /// How long a worker waits for a job before it retires, unless configured otherwise.
 pub const DEFAULT_BLOCKING_IDLE: Duration = Duration::from_secs(10);
 
+// ANCHOR: pool
 /// The loop's pool. The loop thread owns it; workers share only [`Workers`].
 pub(crate) struct Pool {
     /// Where jobs go. `None` once the pool has shut down (`run` returned).
@@ -105,6 +106,7 @@ struct Counts {
     /// The most workers that were alive at once, for [`blocking_threads_peak`].
     peak: usize,
 }
+// ANCHOR_END: pool
 
 impl Workers {
     /// Locks the counts. A panic never happens under this lock (jobs run outside it), but if
@@ -192,6 +194,7 @@ impl Pool {
         self.workers.limit
     }
 
+    // ANCHOR: shutdown
     /// Closes the channel and waits for the workers: each finishes its running job, skips the
     /// queued jobs nobody awaits any more, and exits.
     pub(crate) fn shutdown(&self) {
@@ -202,6 +205,7 @@ impl Pool {
             let _ = handle.join();
         }
     }
+    // ANCHOR_END: shutdown
 }
 
 impl Workers {
@@ -355,6 +359,7 @@ impl<T: Send + 'static> Blocking<T> {
             }),
             abandoned: AtomicBool::new(false),
         });
+        // ANCHOR: job
         let job_slot = slot.clone();
         let job: Job = Box::new(move |idle_again: &dyn Fn()| {
             if job_slot.abandoned.load(Ordering::Acquire) {
@@ -373,6 +378,7 @@ impl<T: Send + 'static> Blocking<T> {
                 waker.wake();
             }
         });
+        // ANCHOR_END: job
         let in_flight = runtime::with_core(what, |core| core.pool.submit(job));
         self.stage = Stage::InFlight {
             slot,
@@ -380,6 +386,7 @@ impl<T: Send + 'static> Blocking<T> {
         };
     }
 
+    // ANCHOR: poll_result
     /// Polls for the job's result (the body of `.await`).
     ///
     /// # Panics
@@ -410,6 +417,7 @@ impl<T: Send + 'static> Blocking<T> {
             Err(payload) => panic::resume_unwind(payload),
         }
     }
+    // ANCHOR_END: poll_result
 }
 
 impl<T: Send + 'static> Future for Blocking<T> {
@@ -420,6 +428,7 @@ impl<T: Send + 'static> Future for Blocking<T> {
     }
 }
 
+// ANCHOR: abandon
 impl<T> Drop for Blocking<T> {
     fn drop(&mut self) {
         if let Stage::InFlight { slot, .. } = &self.stage {
@@ -429,6 +438,7 @@ impl<T> Drop for Blocking<T> {
         }
     }
 }
+// ANCHOR_END: abandon
 
 impl<T> fmt::Debug for Blocking<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -205,6 +205,7 @@ impl TaskWaker {
         self.scheduled.store(false, Ordering::Release);
     }
 
+    // ANCHOR: schedule
     /// Queues the task, unless it is queued already; interrupts the poller if the loop sleeps.
     pub(crate) fn schedule(&self) {
         let shared = Arc::as_ptr(&self.shared) as usize;
@@ -239,6 +240,7 @@ impl TaskWaker {
             self.shared.notifier.notify();
         }
     }
+    // ANCHOR_END: schedule
 
     /// This waker as a `std::task::Waker`.
     pub(crate) fn waker(self: &Arc<Self>) -> Waker {

@@ -172,6 +172,7 @@ impl Builder {
             Ok("1") => builder.trace = Some(Sink::stderr()),
             Ok(other) => panic!("AIO_TRACE={other:?} is not understood: use 1 (on) or 0 (off)"),
         }
+        // ANCHOR: env_blocking_threads
         match std::env::var("AIO_BLOCKING_THREADS").as_deref() {
             Err(_) | Ok("") => {}
             Ok(n) => match n.parse::<usize>() {
@@ -182,6 +183,7 @@ impl Builder {
                 ),
             },
         }
+        // ANCHOR_END: env_blocking_threads
         builder
     }
 
@@ -307,6 +309,7 @@ pub fn run<F: Future>(future: F) -> F::Output {
 /// unwinds from a panic.
 struct ExitGuard(Rc<Core>);
 
+// ANCHOR: exit
 impl Drop for ExitGuard {
     fn drop(&mut self) {
         self.0.trace(|t| t.end(self.0.tasks.borrow().len()));
@@ -327,6 +330,7 @@ impl Drop for ExitGuard {
         CURRENT.with(|current| current.borrow_mut().take());
     }
 }
+// ANCHOR_END: exit
 
 /// The current time on the running loop's clock (asyncio's `loop.time()`).
 ///

@@ -22,6 +22,7 @@ fn a_job_returns_its_value_to_the_awaiting_task() {
     assert!(on_worker, "the job ran on the loop's own thread");
 }
 
+// ANCHOR: limit
 #[test]
 fn many_jobs_at_once_never_exceed_the_limit() {
     const LIMIT: usize = 3;
@@ -69,6 +70,7 @@ fn many_jobs_at_once_never_exceed_the_limit() {
     );
     assert!(threads_after <= LIMIT);
 }
+// ANCHOR_END: limit
 
 #[test]
 fn threads_start_on_demand_only() {
@@ -100,6 +102,7 @@ fn a_panicking_job_surfaces_in_the_awaiting_task() {
     assert_eq!(after, 7);
 }
 
+// ANCHOR: wakes_parked_loop
 #[test]
 fn the_result_wakes_a_parked_loop_through_notify() {
     // Real time. The only timer is a far-off watchdog, so the loop sleeps in the poller until
@@ -124,6 +127,7 @@ fn the_result_wakes_a_parked_loop_through_notify() {
         "the loop went round {turns} times waiting for one job"
     );
 }
+// ANCHOR_END: wakes_parked_loop
 
 #[test]
 fn to_thread_is_lazy_and_run_in_executor_is_not() {
@@ -194,6 +198,7 @@ fn virtual_time_does_not_jump_past_a_running_job() {
     assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
 }
 
+// ANCHOR: shutdown
 #[test]
 fn run_waits_for_a_running_job_and_skips_queued_ones() {
     /// Sends on its channel when dropped.
@@ -234,6 +239,7 @@ fn run_waits_for_a_running_job_and_skips_queued_ones() {
         "run should finish the running job and skip the queued one"
     );
 }
+// ANCHOR_END: shutdown
 
 #[test]
 fn idle_workers_retire() {
