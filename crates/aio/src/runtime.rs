@@ -468,7 +468,7 @@ impl Core {
     // ANCHOR: trace
     /// Runs `f` with the tracer if trace is on: one check of an `Option` when it is off.
     #[inline]
-    fn trace(&self, f: impl FnOnce(&Tracer)) {
+    pub(crate) fn trace(&self, f: impl FnOnce(&Tracer)) {
         if let Some(tracer) = &self.trace {
             f(tracer);
         }
