@@ -43,15 +43,24 @@ pub struct Options {
     pub title: String,
 }
 
+/// What [`draw`] says when a text holds no trace line.
+const NO_TRACE: &str =
+    "no trace lines: run the program with AIO_TRACE=1 (aio) or RUN_VIRTUAL_TRACE=1 (run_virtual.py)";
+
 /// The SVG picture of `trace` (text with trace lines among other lines), or what is wrong.
 pub fn draw(trace: &str, options: &Options) -> Result<String, String> {
     let events = trace::parse(trace);
     let runs = model::runs(&events);
     let run = match (options.run, runs.len()) {
-        (_, 0) => return Err("no trace lines: run the program with AIO_TRACE=1 (aio) or RUN_VIRTUAL_TRACE=1 (run_virtual.py)".into()),
+        (_, 0) => return Err(NO_TRACE.into()),
         (None, 1) => runs[0],
-        (None, n) => return Err(format!("the trace holds {n} runs (`start` lines): choose one with --run 1 to --run {n}")),
-        (Some(n), len) => *runs.get(n.wrapping_sub(1)).ok_or_else(|| format!("there is no run {n}: the trace holds {len}"))?,
+        (None, n) => {
+            return Err(format!(
+                "the trace holds {n} runs (`start` lines): choose one with --run 1 to --run {n}"
+            ))
+        }
+        (Some(n), len) => (runs.get(n.wrapping_sub(1)).copied())
+            .ok_or_else(|| format!("there is no run {n}: the trace holds {len}"))?,
     };
     let timeline = model::build(run)
         .window(options.from, options.to)
