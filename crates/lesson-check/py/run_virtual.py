@@ -96,7 +96,6 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         return super().call_at(when, callback, *args, context=context)
 
 
-# ANCHOR: tracer
 class _Tracer:
     """Writes aio's trace lines for one loop (RUN_VIRTUAL_TRACE=1)."""
 
@@ -239,7 +238,6 @@ def _caller():
             return f"{os.path.relpath(path)}:{frame.f_lineno}"
         frame = frame.f_back
     return "?"
-# ANCHOR_END: tracer
 
 
 class VirtualTimePolicy(asyncio.DefaultEventLoopPolicy):
