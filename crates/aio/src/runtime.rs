@@ -219,7 +219,7 @@ impl Builder {
     ///     .run(aio::sleep(std::time::Duration::from_secs(1)));
     /// let lines = lines.lock().unwrap();
     /// assert_eq!(lines[0], "aio trace: t=0.000s start  a loop on the virtual clock");
-    /// assert_eq!(lines.len(), 7); // start, poll, jump, fire, poll, done, end
+    /// assert_eq!(lines.len(), 8); // start, poll, timer, jump, fire, poll, done, end
     /// ```
     pub fn trace_to(mut self, sink: impl Fn(&str) + Send + Sync + 'static) -> Builder {
         self.trace = Some(Sink::to(sink));
@@ -472,7 +472,7 @@ impl Core {
     // ANCHOR: trace
     /// Runs `f` with the tracer if trace is on: one check of an `Option` when it is off.
     #[inline]
-    fn trace(&self, f: impl FnOnce(&Tracer)) {
+    pub(crate) fn trace(&self, f: impl FnOnce(&Tracer)) {
         if let Some(tracer) = &self.trace {
             f(tracer);
         }

@@ -88,7 +88,11 @@ impl Future for Sleep {
             }
             match this.timer {
                 Some(id) => timers.update(id, cx.waker()),
-                None => this.timer = Some(timers.insert(deadline, cx.waker().clone())),
+                None => {
+                    this.timer = Some(timers.insert(deadline, cx.waker().clone()));
+                    drop(timers); // The trace's sink is code of the program's own.
+                    core.trace(|t| t.timer(deadline));
+                }
             }
             Poll::Pending
         })

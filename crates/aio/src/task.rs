@@ -272,6 +272,15 @@ impl Header {
             None => format!("task spawned at {}", self.location),
         }
     }
+
+    /// As the trace names the task, with its `number` in the run: "task #3 'name' (spawned
+    /// at file:line)" or "task #3 spawned at file:line".
+    pub(crate) fn numbered(&self, number: u32) -> String {
+        match &self.name {
+            Some(name) => format!("task #{number} '{name}' (spawned at {})", self.location),
+            None => format!("task #{number} spawned at {}", self.location),
+        }
+    }
 }
 
 /// A new run's identity: `run` calls this once per table.
@@ -527,6 +536,7 @@ pub(crate) fn run(
     if let Some(leftovers) = finished {
         if let Some((trace, who)) = &traced {
             trace.done(who, panicked);
+            trace.task_ended(id);
         }
         leftovers.release(); // The task finished.
     }
@@ -543,7 +553,7 @@ fn trace_poll<'t>(
     id: TaskId,
 ) -> (&'t Tracer, String) {
     let table = tasks.borrow();
-    let who = table.header(id).describe(); // The slot is ours: it is `Polling`.
+    let who = table.header(id).numbered(trace.task_number(id)); // The slot is ours.
     drop(table);
     trace.poll(&who);
     (trace, who)
@@ -676,8 +686,8 @@ impl<T> Task<T> {
     pub fn cancel(&self) -> bool {
         let cancel = |table: &mut TaskTable| {
             let traced = runtime::try_with_core(|core| core.trace.is_some()).unwrap_or(false);
-            let who = (traced && table.slot(self.run, self.id).is_some())
-                .then(|| table.header(self.id).describe());
+            let who =
+                (traced && table.slot(self.run, self.id).is_some()).then(|| table.header(self.id));
             let (cancelled, leftovers) = table.cancel(self.run, self.id);
             (cancelled, leftovers, who.filter(|_| cancelled))
         };
@@ -685,7 +695,12 @@ impl<T> Task<T> {
             return false; // Outside its `run`: `run` cancelled it when it returned.
         };
         if let Some(who) = who {
-            runtime::try_with_core(|core| core.trace.as_ref().map(|t| t.cancel(&who)));
+            runtime::try_with_core(|core| {
+                let trace = core.trace.as_ref()?;
+                trace.cancel(&who.numbered(trace.task_number(self.id)));
+                trace.task_ended(self.id);
+                Some(())
+            });
         }
         leftovers.release(); // Drops the future: the table is free again.
         cancelled
@@ -870,9 +885,14 @@ where
 
 /// With trace on: writes the line about a new task. Out of line, like `trace_poll`.
 #[cold]
-fn trace_spawn(trace: &Tracer, name: &Option<Rc<str>>, location: &'static Location<'static>) {
+fn trace_spawn(
+    trace: &Tracer,
+    id: TaskId,
+    name: &Option<Rc<str>>,
+    location: &'static Location<'static>,
+) {
     let name = name.clone();
-    trace.spawn(&Header { name, location }.describe());
+    trace.spawn(&Header { name, location }.numbered(trace.task_spawned(id)));
 }
 
 #[track_caller]
@@ -892,7 +912,7 @@ where
         let run = tasks.run;
         drop(tasks);
         if let Some(trace) = &core.trace {
-            trace_spawn(trace, &name, location);
+            trace_spawn(trace, id, &name, location);
         }
         Task {
             id,

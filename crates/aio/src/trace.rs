@@ -4,25 +4,34 @@
 //! trace on, the loop says it as it happens, on stderr:
 //!
 //! ```text
-//! aio trace: t=0.000s spawn  task spawned at src/main.rs:37:21
-//! aio trace: t=0.000s poll   task spawned at src/main.rs:37:21
+//! aio trace: t=0.000s spawn  task #1 spawned at src/main.rs:37:21
+//! aio trace: t=0.000s poll   task #1 spawned at src/main.rs:37:21
+//! aio trace: t=0.000s timer  due at t=1.000s
 //! aio trace: t=0.000s jump   to t=1.000s: only timers are left to wait for
 //! aio trace: t=1.000s fire   1 timer
 //! ```
 //!
 //! Each line starts with the time on the loop's clock since `run` began, then one word for
-//! the event: `start`, `spawn`, `poll`, `done` (a task finished), `fire` (timers are due),
-//! `park` (the loop blocks in the poller), `wake` (and why), `jump` (virtual time skips ahead).
+//! the event: `start`, `spawn`, `poll`, `done` (a task finished), `cancel`, `end` (`run`
+//! returns), `timer` (the task being polled set a timer), `fire` (timers are due), `park`
+//! (the loop blocks in the poller), `wake` (and why), `jump` (virtual time skips ahead).
+//! A task is named by its number in the run (1 for the first one spawned), its name if it
+//! was given one, and where it was spawned: `task #2 'napper' (spawned at src/main.rs:9:5)`.
+//! The future given to `run` is `the main future`. `crates/timeline` draws a trace as a
+//! picture.
 //! In virtual time nothing in a line depends on the machine (no thread ids, addresses or
 //! real durations), so a trace can be compared with a snapshot.
 //!
 //! When trace is off, the loop's `Option<Tracer>` is `None`: each hook is one check of it,
 //! with no clock read, no formatting and no allocation.
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::run_queue::TaskId;
 use crate::runtime;
 
 /// Writes one line to stderr, and ignores a failure: the runtime's own messages (a failed
@@ -60,12 +69,41 @@ impl fmt::Debug for Sink {
 pub(crate) struct Tracer {
     /// Where the lines go.
     sink: Sink,
+    /// The number of each task alive, by id: 1 for the first task the run spawned, 2 for the
+    /// next … Kept here, not in the task table, so that a loop without trace pays nothing.
+    numbers: RefCell<HashMap<TaskId, u32>>,
+    /// How many tasks the run has spawned.
+    spawned: Cell<u32>,
+}
+
+impl Tracer {
+    /// Gives the task just spawned as `id` the next number, and returns it.
+    pub(crate) fn task_spawned(&self, id: TaskId) -> u32 {
+        let number = self.spawned.get().wrapping_add(1);
+        self.spawned.set(number);
+        self.numbers.borrow_mut().insert(id, number);
+        number
+    }
+
+    /// The number of task `id` (0 for an id it was not told of).
+    pub(crate) fn task_number(&self, id: TaskId) -> u32 {
+        self.numbers.borrow().get(&id).copied().unwrap_or(0)
+    }
+
+    /// Task `id` finished or was cancelled: its id may come back for another task.
+    pub(crate) fn task_ended(&self, id: TaskId) {
+        self.numbers.borrow_mut().remove(&id);
+    }
 }
 
 // ANCHOR: events
 impl Tracer {
     pub(crate) fn new(sink: Sink) -> Tracer {
-        Tracer { sink }
+        Tracer {
+            sink,
+            numbers: RefCell::default(),
+            spawned: Cell::new(0),
+        }
     }
 
     /// A new loop starts, on a virtual or a real clock.
@@ -74,7 +112,7 @@ impl Tracer {
         self.emit("start", format_args!("a loop on the {clock} clock"));
     }
 
-    /// A task was spawned; `who` says which (see `Header::describe`).
+    /// A task was spawned; `who` says which (see `Header::numbered`).
     pub(crate) fn spawn(&self, who: &str) {
         self.emit("spawn", format_args!("{who}"));
     }
@@ -132,10 +170,14 @@ impl Tracer {
         }
     }
 
+    /// The task being polled (or the main future) set a timer that is due at `deadline`.
+    pub(crate) fn timer(&self, deadline: Instant) {
+        self.emit("timer", format_args!("due at t={}", at(deadline)));
+    }
+
     /// Virtual time jumps to `deadline`, the nearest timer's.
     pub(crate) fn jump(&self, deadline: Instant) {
-        let to = runtime::try_with_core(|core| core.clock.since_start(deadline));
-        let to = Secs(to.unwrap_or_default());
+        let to = at(deadline);
         self.emit(
             "jump",
             format_args!("to t={to}: only timers are left to wait for"),
@@ -151,6 +193,12 @@ impl Tracer {
     }
 }
 // ANCHOR_END: events
+
+/// `instant` on the running loop's clock, as the time since its `run` began.
+fn at(instant: Instant) -> Secs {
+    let since = runtime::try_with_core(|core| core.clock.since_start(instant));
+    Secs(since.unwrap_or_default())
+}
 
 /// A duration as `1.250s`, to the millisecond (truncated, so that it is exact in virtual time).
 struct Secs(Duration);

@@ -54,12 +54,12 @@ fn a_sleeping_task_is_traced_from_spawn_to_done() {
         });
         assert_eq!(napper.await.unwrap(), 7);
     });
-    // The task as debug mode names it: its name and where it was spawned.
+    // The task: its number in the run, its name and where it was spawned.
     let napper = lines[2]
         .strip_prefix("aio trace: t=0.000s spawn  ")
         .unwrap_or("");
     assert!(
-        napper.starts_with("task 'napper' (spawned at crates/aio/tests/trace.rs:"),
+        napper.starts_with("task #1 'napper' (spawned at crates/aio/tests/trace.rs:"),
         "{lines:#?}"
     );
     let expected = [
@@ -67,6 +67,8 @@ fn a_sleeping_task_is_traced_from_spawn_to_done() {
         "aio trace: t=0.000s poll   the main future".to_string(),
         format!("aio trace: t=0.000s spawn  {napper}"),
         format!("aio trace: t=0.000s poll   {napper}"),
+        // Set during the poll above: the napper's own timer.
+        "aio trace: t=0.000s timer  due at t=1.500s".to_string(),
         "aio trace: t=0.000s jump   to t=1.500s: only timers are left to wait for".to_string(),
         "aio trace: t=1.500s fire   1 timer".to_string(),
         format!("aio trace: t=1.500s poll   {napper}"),
@@ -80,7 +82,7 @@ fn a_sleeping_task_is_traced_from_spawn_to_done() {
 // ANCHOR_END: sleeping_task
 
 #[test]
-fn timers_due_together_fire_in_one_line_and_an_unnamed_task_is_named_by_its_birthplace() {
+fn timers_due_together_fire_in_one_line_and_unnamed_tasks_are_named_by_number_and_birthplace() {
     let (_, lines) = traced(|_| {}, async {
         let tasks: Vec<_> = (0..3).map(|_| aio::spawn(aio::sleep(ms(250)))).collect();
         for task in tasks {
@@ -91,13 +93,22 @@ fn timers_due_together_fire_in_one_line_and_an_unnamed_task_is_named_by_its_birt
     assert_eq!(fired, ["aio trace: t=0.250s fire   3 timers"]);
     let spawned = lines.iter().filter(|l| l.contains(" spawn ")).count();
     assert_eq!(spawned, 3, "{lines:#?}");
-    assert!(
-        lines[2]
-            .starts_with("aio trace: t=0.000s spawn  task spawned at crates/aio/tests/trace.rs:"),
-        "{lines:#?}"
-    );
-    let done = lines.iter().filter(|l| l.contains(" done   task")).count();
-    assert_eq!(done, 3, "{lines:#?}");
+    // Spawned at the same place, told apart by their numbers.
+    for (i, n) in [(2, 1), (3, 2), (4, 3)] {
+        let spawn =
+            format!("aio trace: t=0.000s spawn  task #{n} spawned at crates/aio/tests/trace.rs:");
+        assert!(lines[i].starts_with(&spawn), "{lines:#?}");
+    }
+    let done: Vec<&str> = (lines.iter())
+        .filter_map(|l| l.strip_prefix("aio trace: t=0.250s done   task #"))
+        .map(|rest| &rest[..1])
+        .collect();
+    assert_eq!(done, ["1", "2", "3"], "{lines:#?}");
+    let timers = lines
+        .iter()
+        .filter(|l| l.contains(" timer  due at t=0.250s"))
+        .count();
+    assert_eq!(timers, 3, "{lines:#?}");
 }
 
 #[test]
@@ -108,7 +119,7 @@ fn a_panicking_task_is_traced_as_done_with_its_panic() {
     });
     assert!(
         (lines.iter()).any(
-            |l| l.starts_with("aio trace: t=0.000s done   task 'doomed'")
+            |l| l.starts_with("aio trace: t=0.000s done   task #1 'doomed'")
                 && l.ends_with(" (panicked)")
         ),
         "{lines:#?}"
@@ -283,6 +294,7 @@ fn aio_trace_1_writes_the_trace_to_stderr() {
         [
             "aio trace: t=0.000s start  a loop on the virtual clock",
             "aio trace: t=0.000s poll   the main future",
+            "aio trace: t=0.000s timer  due at t=2.000s",
             "aio trace: t=0.000s jump   to t=2.000s: only timers are left to wait for",
             "aio trace: t=2.000s fire   1 timer",
             "aio trace: t=2.000s poll   the main future",
@@ -333,7 +345,7 @@ fn a_cancelled_task_and_the_tasks_left_running_when_run_returns_are_traced() {
         .collect();
     assert_eq!(events.len(), 2, "{lines:#?}");
     assert!(
-        events[0].starts_with("cancel task 'doomed' (spawned at "),
+        events[0].starts_with("cancel task #1 'doomed' (spawned at "),
         "{lines:#?}"
     );
     assert_eq!(
@@ -341,4 +353,19 @@ fn a_cancelled_task_and_the_tasks_left_running_when_run_returns_are_traced() {
         "{lines:#?}"
     );
     assert!(lines[lines.len() - 1].starts_with("aio trace: t=0.010s end "));
+}
+
+#[test]
+fn each_run_numbers_its_tasks_from_1_and_a_reused_slot_gets_a_new_number() {
+    for _ in 0..2 {
+        let (_, lines) = traced(|_| {}, async {
+            aio::spawn(aio::yield_now()).await.unwrap(); // Its slot is free again,
+            aio::spawn(aio::yield_now()).await.unwrap(); // and this task takes it.
+        });
+        let numbers: Vec<&str> = (lines.iter())
+            .filter_map(|l| l.strip_prefix("aio trace: t=0.000s spawn  task #"))
+            .map(|rest| rest.split(' ').next().unwrap())
+            .collect();
+        assert_eq!(numbers, ["1", "2"], "{lines:#?}");
+    }
 }

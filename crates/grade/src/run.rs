@@ -43,17 +43,20 @@ pub enum Ended {
     Stopped(ExitStatus),
 }
 
-/// One trace line: `aio trace: t=1.500s poll   task spawned at src/main.rs:12:5`.
+/// One trace line: `aio trace: t=1.500s poll   task #2 spawned at src/main.rs:12:5`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// `t=`: the time on the loop's clock since its `run` began.
     pub time: Duration,
-    /// The event's word: `start`, `spawn`, `poll`, `done`, `cancel`, `fire`, `park`, `wake`,
-    /// `jump` or `end`.
+    /// The event's word: `start`, `spawn`, `poll`, `done`, `cancel`, `timer`, `fire`, `park`,
+    /// `wake`, `jump` or `end`.
     pub event: String,
     /// The rest of the line: the task for `spawn`, `poll`, `done` and `cancel` (`the main
     /// future` for the future given to `run`); what happened for the others.
     pub who: String,
+    /// The task's number in its run (`task #2 …`: the second task it spawned), when the line
+    /// is about a task: tasks spawned at the same place differ by it.
+    pub task: Option<u32>,
 }
 
 /// One run of a program, parsed.
@@ -70,7 +73,7 @@ pub struct Run {
     /// The trace lines on stderr, in order (none for Python).
     pub trace: Vec<Event>,
     /// The tasks debug mode reported for blocking the loop, one entry per slow poll (`the main
-    /// future (given to aio::run)` or `task spawned at …`).
+    /// future (given to aio::run)` or `task spawned at …`; debug mode does not number tasks).
     pub slow_polls: Vec<String>,
     /// For a server, what its client found: `Ok`, or what went wrong (`None` if no client
     /// talked to it).
@@ -145,22 +148,19 @@ impl Run {
     /// per task, named as the trace names them; empty if every `end` line says `no task left
     /// running`. `None` if no `run` returned (no `end` line).
     pub fn left_running(&self) -> Option<Vec<String>> {
-        let mut running: Vec<&str> = Vec::new();
+        let mut running: Vec<&Event> = Vec::new();
         let mut left = Vec::new();
         let mut ends = 0;
         for event in &self.trace {
-            let who = event.who.strip_suffix(" (panicked)").unwrap_or(&event.who);
             match event.event.as_str() {
                 "start" => running.clear(),
-                "spawn" => running.push(who),
-                "done" | "cancel" => {
-                    if let Some(i) = running.iter().position(|r| *r == who) {
-                        running.remove(i);
-                    }
+                "spawn" => running.push(event),
+                "done" | "cancel" if event.task.is_some() => {
+                    running.retain(|spawned| spawned.task != event.task);
                 }
                 "end" => {
                     ends += 1;
-                    left.extend(running.drain(..).map(String::from));
+                    left.extend(running.drain(..).map(|spawned| spawned.who.clone()));
                 }
                 _ => {}
             }
@@ -184,16 +184,19 @@ impl Run {
     }
 }
 
-/// `aio trace: t=1.500s poll   task spawned at src/main.rs:12:5` as an [`Event`].
+/// `aio trace: t=1.500s poll   task #2 spawned at src/main.rs:12:5` as an [`Event`].
 pub fn parse_trace_line(line: &str) -> Option<Event> {
     let rest = line.strip_prefix(TRACE)?;
     let (secs, rest) = rest.split_once("s ")?;
     let rest = rest.trim_start();
     let (event, who) = rest.split_once(' ').unwrap_or((rest, ""));
+    let who = who.trim_start();
+    let task = (who.strip_prefix("task #")).and_then(|rest| rest.split(' ').next()?.parse().ok());
     Some(Event {
         time: parse_secs(secs)?,
         event: event.to_string(),
-        who: who.trim_start().to_string(),
+        who: who.to_string(),
+        task,
     })
 }
 

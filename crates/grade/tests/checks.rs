@@ -84,12 +84,15 @@ fn passes(grader: &Exercise, run: &Run) {
 #[test]
 fn a_trace_line_is_read_into_its_time_event_and_who() {
     let event = grade::parse_trace_line(
-        "aio trace: t=1.500s poll   task 'saver' (spawned at src/main.rs:12:5)",
+        "aio trace: t=1.500s poll   task #12 'saver' (spawned at src/main.rs:12:5)",
     )
     .unwrap();
     assert_eq!(event.time, Duration::from_millis(1500));
     assert_eq!(event.event, "poll");
-    assert_eq!(event.who, "task 'saver' (spawned at src/main.rs:12:5)");
+    assert_eq!(event.who, "task #12 'saver' (spawned at src/main.rs:12:5)");
+    assert_eq!(event.task, Some(12));
+    let main = grade::parse_trace_line("aio trace: t=0.000s done   the main future").unwrap();
+    assert_eq!((main.who.as_str(), main.task), ("the main future", None));
     let end = grade::parse_trace_line("aio trace: t=12.000s end    no task left running").unwrap();
     assert_eq!(
         (end.time, end.event.as_str()),
@@ -181,7 +184,7 @@ fn a_task_left_running_is_named() {
     assert!(
         message.starts_with(
             "when aio::run returned, 1 task was still running, and run cancelled it: \
-             task spawned at crates/grade/tests/checks.rs:"
+             task #1 spawned at crates/grade/tests/checks.rs:"
         ),
         "{message}"
     );
@@ -189,6 +192,23 @@ fn a_task_left_running_is_named() {
     let cut = forgotten().replace(" end ", " (cut) ");
     let message = failure(&grader, &rust_run("", &cut), "no task left running");
     assert!(message.starts_with("aio::run never returned"), "{message}");
+}
+
+#[test]
+fn of_tasks_spawned_at_the_same_place_the_one_left_running_is_named_by_its_number() {
+    let trace = trace_of(async {
+        let mut tasks: Vec<_> = [3, 1]
+            .into_iter()
+            .map(|s| aio::spawn(download(s)))
+            .collect();
+        tasks.pop().unwrap().await.unwrap(); // The second one (1 s); the first is left.
+    });
+    let left = rust_run("", &trace).left_running().unwrap();
+    assert_eq!(left.len(), 1, "{trace}");
+    assert!(
+        left[0].starts_with("task #1 spawned at "),
+        "{left:?}\n{trace}"
+    );
 }
 
 #[test]
