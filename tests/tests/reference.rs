@@ -211,6 +211,44 @@ fn use_tree(prefix: &str, tree: &str, out: &mut Vec<(String, String)>) {
     out.push((name, full));
 }
 
+/// The file of module `name` as seen from module file `from`: a child module of `from`, or a
+/// module that `from` imports under that name (`use event_loop::{task, timers};` in `lib.rs`
+/// lets `crate::task` name `event_loop/task.rs`).
+fn submodule_file(from: &Path, name: &str) -> Option<PathBuf> {
+    let dir = child_dir(from);
+    let flat = dir.join(format!("{name}.rs"));
+    let nested = dir.join(name).join("mod.rs");
+    if let Some(file) = [flat, nested].into_iter().find(|f| f.exists()) {
+        return Some(file);
+    }
+    let text = fs::read_to_string(from).ok()?;
+    let lines = lines_with_attributes(&text);
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].text;
+        i += 1;
+        if !line.starts_with("use ") {
+            continue;
+        }
+        let mut statement = line["use ".len()..].to_string();
+        while !statement.contains(';') && i < lines.len() {
+            statement.push(' ');
+            statement.push_str(lines[i].text);
+            i += 1;
+        }
+        let mut names = Vec::new();
+        use_tree("", statement.split(';').next().unwrap(), &mut names);
+        if let Some((_, source)) = names.into_iter().find(|(imported, _)| imported == name) {
+            let mut file = from.to_path_buf();
+            for segment in source.split("::") {
+                file = submodule_file(&file, segment)?;
+            }
+            return Some(file);
+        }
+    }
+    None
+}
+
 /// Where a re-exported item is defined: follows `source` (`net::TcpListener`,
 /// `crate::sync::Event`, `super::x::Y`) from module file `from`. `None` if it cannot be found
 /// (an item of another crate, or a re-export of a re-export).
@@ -233,12 +271,7 @@ fn definition(from: &Path, source: &str) -> Option<(PathBuf, usize, String, Stri
                 ];
                 candidates.into_iter().find(|f| f.exists())?
             }
-            module => {
-                let dir = child_dir(&file);
-                let flat = dir.join(format!("{module}.rs"));
-                let nested = dir.join(module).join("mod.rs");
-                [flat, nested].into_iter().find(|f| f.exists())?
-            }
+            module => submodule_file(&file, module)?,
         };
     }
     let text = fs::read_to_string(&file).ok()?;
@@ -287,8 +320,14 @@ fn visit_module(file: &Path, module: &str, items: &mut Vec<Item>) {
                     "re-export".to_string(),
                     String::new(),
                 ));
+                let path = format!("{module}::{name}");
+                // A re-exported public module (`pub use io::fs;`): its items are public too.
+                if kind == "module" {
+                    let original = source.rsplit("::").next().unwrap();
+                    visit_module(&module_file(&def_file, original), &path, items);
+                }
                 items.push(Item {
-                    path: format!("{module}::{name}"),
+                    path,
                     kind,
                     file: def_file,
                     line: def_line,

@@ -15,13 +15,26 @@
 //!
 //! # Architecture
 //!
+//! The source is in layers, one folder each, lower layers first:
+//!
+//! ```text
+//! event_loop/   the loop core: runtime (the turn), task (the table), run_queue (wakes),
+//!               timers + clock (the heap, real or virtual time), callback, trace, debug
+//! io/           reactor (sockets registered with the poller; reactor/ has one backend file
+//!               per kind of poller), net (TCP), streams and protocol (asyncio's two APIs)
+//! os/           the OS edges: pool (threads for blocking calls)
+//! time/         sleep, interval, timeout
+//! combinators/  gather, wait, race, as_completed, task_group, promise
+//! sync/         Semaphore, Lock, Event, Queue and the wait list they share
+//! ```
+//!
 //! One thread runs the loop (`runtime`). Tasks live in a table on that thread (`task`);
-//! wakers, which may be called from any thread, push task ids into a channel (`run_queue`).
-//! Timers sit in a binary heap (`timers`); sockets are registered, edge-triggered, with a
-//! `polling::Poller` (epoll on Linux, kqueue on macOS and the BSDs), and other threads wake the
-//! loop through the reactor's `notify()` (`reactor`, one backend file per kind of poller); blocking
-//! calls go to a thread pool whose results wake the loop (`pool`). The crate has no `unsafe`
-//! code. One turn of the loop:
+//! wakers, which may be called from any thread, push task ids into the run queue
+//! (`run_queue`: a plain queue on the loop's own thread, a channel from others). Timers sit in
+//! a binary heap (`timers`); sockets are registered, edge-triggered, with a `polling::Poller`
+//! (epoll on Linux, kqueue on macOS and the BSDs), and other threads wake the loop through the
+//! reactor's `notify()` (`reactor`); blocking calls go to a thread pool whose results wake the
+//! loop (`pool`). The crate has no `unsafe` code. One turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐
@@ -66,34 +79,23 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
-mod as_completed;
-mod callback;
-mod clock;
-mod debug;
-pub mod fs;
-mod gather;
-mod interval;
-mod net;
-mod pool;
-mod promise;
-mod protocol;
-mod race;
-mod reactor;
-mod ready_list;
-mod run_queue;
-mod runtime;
-mod sleep;
-mod streams;
+// The layers, one folder each (the crate doc's map above):
+mod combinators;
+mod event_loop;
+mod io;
+mod os;
 pub mod sync;
-mod task;
-mod task_group;
-mod timeout;
-mod timers;
-mod trace;
-mod wait;
-mod waker_list;
-mod write_buffer;
-mod yield_now;
+mod time;
+
+// Inside the crate every module is also reachable by its short name (`crate::task`,
+// `crate::reactor`), whichever folder holds it.
+use combinators::{as_completed, gather, promise, race, ready_list, task_group, wait};
+use event_loop::{
+    callback, clock, debug, run_queue, runtime, task, timers, trace, waker_list, yield_now,
+};
+use io::{net, protocol, reactor, streams, write_buffer};
+use os::pool;
+use time::{interval, sleep, timeout};
 
 pub use as_completed::{as_completed, AsCompleted};
 pub use callback::{call_later, call_soon, Handle};
@@ -104,6 +106,7 @@ pub use gather::MaybeDone as __MaybeDone;
 pub use gather::TupleChildren as __TupleChildren;
 pub use gather::{gather, try_gather, Gather, TryGather};
 pub use interval::{interval, Interval};
+pub use io::fs;
 pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
 pub use pool::{
     blocking_threads, blocking_threads_limit, blocking_threads_peak, default_blocking_threads,

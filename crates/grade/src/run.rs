@@ -4,10 +4,10 @@
 use std::process::ExitStatus;
 use std::time::Duration;
 
-/// What a trace line starts with (`AIO_TRACE=1`; see `crates/aio/src/trace.rs`).
+/// What a trace line starts with (`AIO_TRACE=1`; see `crates/aio/src/event_loop/trace.rs`).
 const TRACE: &str = "aio trace: t=";
 
-/// What a debug-mode report starts with (`AIO_DEBUG`; see `crates/aio/src/debug.rs`).
+/// What a debug-mode report starts with (`AIO_DEBUG`; see `crates/aio/src/event_loop/debug.rs`).
 const DEBUG: &str = "aio debug: ";
 
 /// What `run_virtual.py` prints last on stderr with `RUN_VIRTUAL_REPORT=1`.
