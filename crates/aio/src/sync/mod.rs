@@ -43,7 +43,7 @@ pub use event::{Event, EventWait};
 pub use lock::{Lock, LockFuture, LockGuard};
 pub use order::{Fifo, Lifo, Priority, QueueOrder};
 pub use queue::{
-    Get, GenericQueue, Join, LifoQueue, PriorityQueue, Put, Queue, QueueEmpty, QueueFull,
+    GenericQueue, Get, Join, LifoQueue, PriorityQueue, Put, Queue, QueueEmpty, QueueFull,
     QueueStream,
 };
 pub use semaphore::{Acquire, Semaphore, SemaphorePermit};

@@ -177,13 +177,17 @@ impl<T: Ord> QueueOrder<T> for Priority<T> {
 
 impl<T> fmt::Debug for Fifo<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Fifo").field("len", &self.items.len()).finish()
+        f.debug_struct("Fifo")
+            .field("len", &self.items.len())
+            .finish()
     }
 }
 
 impl<T> fmt::Debug for Lifo<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Lifo").field("len", &self.items.len()).finish()
+        f.debug_struct("Lifo")
+            .field("len", &self.items.len())
+            .finish()
     }
 }
 
