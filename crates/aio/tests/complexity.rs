@@ -382,20 +382,22 @@ fn notifying_every_waiter_of_a_condition_visits_each_line_entry_once() {
 }
 
 #[test]
-fn opening_a_barrier_polls_each_party_once_more() {
+fn parties_reaching_a_barrier_one_per_turn_are_polled_twice_each() {
     let polls = Rc::new(Cell::new(0));
     run_virtual(async {
         let barrier = Barrier::new(N + 1);
-        let parties = spawn_waiters(&polls, || barrier.wait());
-        let_them_line_up().await;
+        let mut parties = Vec::new();
+        for _ in 0..N {
+            parties.push(aio::spawn(Counted::new(barrier.wait(), &polls)));
+            aio::yield_now().await; // It arrives in the next turn, alone.
+        }
         assert_eq!(barrier.waiting(), N);
         assert_eq!(barrier.wait().await, Ok(N));
-        let mut indices: Vec<usize> = aio::gather(parties)
+        let indices: Vec<usize> = aio::gather(parties)
             .await
             .into_iter()
             .map(|index| index.unwrap().unwrap())
             .collect();
-        indices.sort_unstable();
         assert_eq!(indices, (0..N).collect::<Vec<_>>());
     });
     assert_linear("polls of the barrier's parties", polls.get(), N);
