@@ -11,7 +11,8 @@
 //! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`). To
 //! take the first to finish and drop the rest: [`race()`] and [`race!`]; to take outputs in
 //! completion order: [`as_completed`] (`asyncio.as_completed`). To
-//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`.
+//! coordinate tasks: [`sync`]'s `Lock`, `Event`, `Condition`, `Semaphore` (and its bounded
+//! form), `Barrier`, and the queues `Queue`, `LifoQueue` and `PriorityQueue`.
 //!
 //! # Architecture
 //!

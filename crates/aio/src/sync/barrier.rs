@@ -181,8 +181,10 @@ impl fmt::Debug for Barrier {
 /// The future returned by [`Barrier::wait`].
 ///
 /// Cancel safety: safe. Dropping it while it waits takes this task out of the round, as in
-/// asyncio: the barrier then needs one more arrival to open. Once the barrier opened, the
-/// others have gone on already; dropping it only loses its index.
+/// asyncio: the barrier then needs one more arrival to open. (The indices are given when the
+/// barrier opens, so they stay distinct; asyncio gives them on arrival, and can repeat one
+/// after a cancellation.) Once the barrier opened, the others have gone on already; dropping
+/// it only loses its index.
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct BarrierWait {
     /// The barrier waited at.

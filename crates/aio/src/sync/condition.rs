@@ -229,9 +229,10 @@ impl<T> fmt::Debug for Condition<T> {
 ///
 /// Cancel safety: safe, and the lock is not held while it waits. Dropping it before its first
 /// poll drops the guard (which lets the lock go); while it waits in line, it leaves the line;
-/// if it had been notified, the notification goes on to the next waiter (as in asyncio since
-/// Python 3.13); while it waits for the lock again, it leaves the lock's line. The caller does
-/// not get a guard back, so the lock is not held after a cancelled wait.
+/// if it had been notified, the notification goes on to the next waiter (CPython fixed the
+/// same lost wake-up in 2024, gh-112202); while it waits for the lock again, it leaves the
+/// lock's line. The caller does not get a guard back, so the lock is not held after a
+/// cancelled wait.
 #[must_use = "futures do nothing unless you `.await` them"]
 pub struct ConditionWait<T> {
     /// The condition waited on.
