@@ -7,7 +7,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
-use aio::sync::{Barrier, Condition, Event, Lock, PriorityQueue, Queue, Semaphore};
+use aio::sync::{Barrier, Condition, Event, Lock, Queue, Semaphore};
 
 thread_local! {
     /// What the waker does when woken: it touches the primitive that wakes it.
@@ -156,18 +156,6 @@ fn barrier_wakes_after_its_borrow() {
         barrier.wait(),
         move || assert!(touched.is_broken()),
         || barrier.abort(),
-    );
-    assert_eq!(n, 1);
-}
-
-#[test]
-fn priority_queue_wakes_after_its_borrow() {
-    let queue = PriorityQueue::new(1);
-    let touched = queue.clone();
-    let n = woken_reentrantly(
-        queue.get(),
-        move || assert!(touched.put_nowait(2).is_err()),
-        || queue.put_nowait(1).unwrap(),
     );
     assert_eq!(n, 1);
 }
