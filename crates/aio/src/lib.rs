@@ -11,7 +11,8 @@
 //! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`). To
 //! take the first to finish and drop the rest: [`race()`] and [`race!`]; to take outputs in
 //! completion order: [`as_completed`] (`asyncio.as_completed`). To
-//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`.
+//! coordinate tasks: [`sync`]'s `Lock`, `Event`, `Condition`, `Semaphore` (and its bounded
+//! form), `Barrier`, and the queues `Queue`, `LifoQueue` and `PriorityQueue`.
 //!
 //! # Architecture
 //!
@@ -25,7 +26,7 @@
 //! os/           the OS edges: pool (threads for blocking calls)
 //! time/         sleep, interval, timeout
 //! combinators/  gather, wait, race, as_completed, task_group, promise
-//! sync/         Semaphore, Lock, Event, Queue and the wait list they share
+//! sync/         Semaphore, Lock, Event, Condition, Barrier, the queues and their wait list
 //! ```
 //!
 //! One thread runs the loop (`runtime`). Tasks live in a table on that thread (`task`);

@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use aio::sync::{Event, Lock, Queue, Semaphore};
+use aio::sync::{Barrier, Condition, Event, Lock, Queue, Semaphore};
 use aio::{Promise, ReturnWhen};
 
 mod common;
@@ -321,6 +321,88 @@ fn queue_room_made_one_at_a_time_polls_one_putter_each() {
     assert_linear("polls of the queue's putters", polls.get(), N);
 }
 
+#[test]
+fn notifying_a_condition_one_waiter_at_a_time_polls_each_twice() {
+    let polls = Rc::new(Cell::new(0));
+    run_virtual(async {
+        let cond = Condition::new(0_usize);
+        let waiters: Vec<_> = (0..N)
+            .map(|_| {
+                let (cond, polls) = (cond.clone(), polls.clone());
+                aio::spawn(async move {
+                    let guard = cond.lock().await;
+                    let mut guard = Counted::new(cond.wait(guard), &polls).await;
+                    *guard += 1;
+                })
+            })
+            .collect();
+        let_them_line_up().await;
+        for _ in 0..N {
+            let guard = cond.lock().await;
+            cond.notify(&guard, 1);
+            drop(guard);
+            aio::yield_now().await;
+        }
+        for waiter in waiters {
+            waiter.await.unwrap();
+        }
+        assert_eq!(*cond.lock().await, N);
+    });
+    assert_linear("polls of the condition's waiters", polls.get(), N);
+}
+
+#[test]
+fn notifying_every_waiter_of_a_condition_visits_each_line_entry_once() {
+    let before = aio::sync::wait_list_visits();
+    run_virtual(async {
+        let cond = Condition::new(0_usize);
+        let waiters: Vec<_> = (0..N)
+            .map(|_| {
+                let cond = cond.clone();
+                aio::spawn(async move {
+                    let guard = cond.lock().await;
+                    let mut guard = cond.wait(guard).await;
+                    *guard += 1;
+                    aio::yield_now().await; // Hold the lock a turn: the others line up for it.
+                })
+            })
+            .collect();
+        let_them_line_up().await;
+        let guard = cond.lock().await;
+        cond.notify_all(&guard);
+        drop(guard); // They take the lock one after another.
+        for waiter in waiters {
+            waiter.await.unwrap();
+        }
+        assert_eq!(*cond.lock().await, N);
+    });
+    // One visit to notify each, one to hand it the lock: the condition's line and the lock's.
+    let visits = aio::sync::wait_list_visits() - before;
+    assert_linear("wait-list entries visited by notify_all", visits, N);
+}
+
+#[test]
+fn parties_reaching_a_barrier_one_per_turn_are_polled_twice_each() {
+    let polls = Rc::new(Cell::new(0));
+    run_virtual(async {
+        let barrier = Barrier::new(N + 1);
+        let mut parties = Vec::new();
+        for _ in 0..N {
+            parties.push(aio::spawn(Counted::new(barrier.wait(), &polls)));
+            aio::yield_now().await; // It arrives in the next turn, alone.
+        }
+        assert_eq!(barrier.waiting(), N);
+        assert_eq!(barrier.wait().await, Ok(N));
+        let indices: Vec<usize> = aio::gather(parties)
+            .await
+            .into_iter()
+            .map(|index| index.unwrap().unwrap())
+            .collect();
+        assert_eq!(indices, (0..N).collect::<Vec<_>>());
+    });
+    assert_linear("polls of the barrier's parties", polls.get(), N);
+}
+
 /// Cancels `waiters` one at a time, the last to arrive first (where a search of the line from
 /// its front goes furthest), and returns how many wait-list entries that looked at.
 async fn cancel_from_the_back<T>(waiters: Vec<aio::Task<T>>) -> u64 {
@@ -365,6 +447,18 @@ fn cancelling_waiters_does_not_search_the_line() {
         let waiters = spawn_waiters(&polls, || full.put(1));
         let_them_line_up().await;
         visits.push(("Queue::put", cancel_from_the_back(waiters).await));
+        let cond = Condition::new(());
+        let waiters = spawn_waiters(&polls, || {
+            let cond = cond.clone();
+            async move { drop(cond.wait(cond.lock().await).await) }
+        });
+        let_them_line_up().await;
+        visits.push(("Condition::wait", cancel_from_the_back(waiters).await));
+        let barrier = Barrier::new(N + 1);
+        let waiters = spawn_waiters(&polls, || barrier.wait());
+        let_them_line_up().await;
+        visits.push(("Barrier::wait", cancel_from_the_back(waiters).await));
+        assert_eq!((cond.waiting(), barrier.waiting()), (0, 0));
         // The lines are usable afterwards, and empty.
         semaphore.add_permits(1);
         assert_eq!(semaphore.available_permits(), 1);

@@ -1,4 +1,5 @@
-//! `Semaphore`: a limit on concurrency, served first come first served, safe to cancel.
+//! `Semaphore`: a limit on concurrency, served first come first served, safe to cancel; a
+//! bounded one refuses to be released more than it was taken.
 
 use std::cell::RefCell;
 use std::pin::pin;
@@ -173,5 +174,64 @@ fn a_timeout_around_acquire_does_not_lose_the_permit() {
         assert_eq!(limit.waiting(), 0, "the timed-out waiter is still in line");
         drop(held);
         assert_eq!(limit.available_permits(), 1);
+    });
+}
+
+#[test]
+fn a_bounded_semaphore_refuses_to_be_released_more_than_it_was_taken() {
+    run_virtual(async {
+        let limit = Semaphore::bounded(2);
+        let held = limit.acquire().await;
+        held.forget(); // asyncio's `await sem.acquire()` without `async with`.
+        assert_eq!(limit.available_permits(), 1);
+        limit.release(); // Gives the forgotten permit back: allowed.
+        assert_eq!(limit.available_permits(), 2);
+
+        let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| limit.release()));
+        let message = again.expect_err("a third permit was made");
+        let message = message.downcast_ref::<String>().unwrap();
+        assert!(
+            message.contains("a bounded Semaphore released too many times"),
+            "{message}"
+        );
+        assert_eq!(
+            limit.available_permits(),
+            2,
+            "the failed release changed it"
+        );
+
+        // Held permits count too: a release while both are held would make a third.
+        let (a, b) = (limit.acquire().await, limit.acquire().await);
+        let early = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| limit.release()));
+        assert!(
+            early.is_err(),
+            "a release while every permit is held made a third"
+        );
+        drop((a, b));
+        assert_eq!(limit.available_permits(), 2);
+    });
+}
+
+#[test]
+fn an_unbounded_semaphore_may_be_released_beyond_its_start() {
+    let limit = Semaphore::new(1);
+    limit.release();
+    assert_eq!(
+        limit.available_permits(),
+        2,
+        "asyncio's Semaphore allows it"
+    );
+}
+
+#[test]
+fn a_forgotten_permit_is_not_given_back_on_drop() {
+    run_virtual(async {
+        let limit = Semaphore::new(1);
+        limit.acquire().await.forget();
+        assert_eq!(limit.available_permits(), 0);
+        let mut waiting = pin!(limit.acquire());
+        assert!(poll!(&mut waiting).is_pending());
+        limit.release();
+        assert!(poll!(&mut waiting).is_ready());
     });
 }

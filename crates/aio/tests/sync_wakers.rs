@@ -7,7 +7,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
-use aio::sync::{Event, Lock, Queue, Semaphore};
+use aio::sync::{Barrier, Condition, Event, Lock, Queue, Semaphore};
 
 thread_local! {
     /// What the waker does when woken: it touches the primitive that wakes it.
@@ -114,6 +114,48 @@ fn queue_wakes_after_its_borrow() {
         queue.join(),
         move || assert_eq!(touched.get_nowait(), Err(aio::sync::QueueEmpty)),
         || queue.task_done(),
+    );
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn condition_wakes_after_its_borrow() {
+    let cond = Condition::new(0);
+    let guard = cond.try_lock().unwrap();
+    let touched = cond.clone();
+    let n = woken_reentrantly(
+        cond.wait(guard),
+        move || assert_eq!(touched.waiting(), 0),
+        || cond.notify(&cond.try_lock().unwrap(), 1),
+    );
+    assert_eq!(n, 1);
+
+    let guard = cond.try_lock().unwrap();
+    let touched = cond.clone();
+    let n = woken_reentrantly(
+        cond.wait(guard),
+        move || assert_eq!(touched.waiting(), 0),
+        || cond.notify_all(&cond.try_lock().unwrap()),
+    );
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn barrier_wakes_after_its_borrow() {
+    let barrier = Barrier::new(2);
+    let touched = barrier.clone();
+    let n = woken_reentrantly(
+        barrier.wait(),
+        move || assert_eq!(touched.waiting(), 0),
+        || assert_eq!(futures::executor::block_on(barrier.wait()), Ok(1)),
+    );
+    assert_eq!(n, 1);
+
+    let touched = barrier.clone();
+    let n = woken_reentrantly(
+        barrier.wait(),
+        move || assert!(touched.is_broken()),
+        || barrier.abort(),
     );
     assert_eq!(n, 1);
 }

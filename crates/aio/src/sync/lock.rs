@@ -141,6 +141,13 @@ pub struct LockGuard<T> {
     value: Option<T>,
 }
 
+impl<T> LockGuard<T> {
+    /// True if this guard holds `lock` (and not some other lock).
+    pub(crate) fn holds(&self, lock: &Lock<T>) -> bool {
+        Rc::ptr_eq(&self.lock.inner, &lock.inner)
+    }
+}
+
 impl<T> Deref for LockGuard<T> {
     type Target = T;
 

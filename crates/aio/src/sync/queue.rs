@@ -1,14 +1,20 @@
-//! [`Queue`]: a first-in, first-out line of items between tasks (asyncio's `Queue`).
+//! [`Queue`]: a first-in, first-out line of items between tasks (asyncio's `Queue`), and its
+//! two siblings [`LifoQueue`] (newest first) and [`PriorityQueue`] (smallest first).
 //!
-//! Producers [`put`](Queue::put) items, consumers [`get`](Queue::get) them, oldest first.
-//! A queue made with `Queue::new(maxsize)` holds at most `maxsize` items (`0` means no limit,
-//! as in asyncio): a `put` on a full queue waits until a `get` makes room. That wait is
-//! **backpressure**: a producer faster than its consumers is slowed down to their pace instead
-//! of filling memory.
+//! Producers [`put`](GenericQueue::put) items, consumers [`get`](GenericQueue::get) them,
+//! oldest first. A queue made with `Queue::new(maxsize)` holds at most `maxsize` items (`0`
+//! means no limit, as in asyncio): a `put` on a full queue waits until a `get` makes room.
+//! That wait is **backpressure**: a producer faster than its consumers is slowed down to their
+//! pace instead of filling memory.
 //!
-//! Every item put counts as unfinished until a consumer calls [`task_done`](Queue::task_done)
-//! for it; [`join`](Queue::join) waits until nothing is unfinished, which is how a program
-//! knows that all the work, not just all the `get`s, is done.
+//! Every item put counts as unfinished until a consumer calls
+//! [`task_done`](GenericQueue::task_done) for it; [`join`](GenericQueue::join) waits until
+//! nothing is unfinished, which is how a program knows that all the work, not just all the
+//! `get`s, is done.
+//!
+//! The three queues are one type, [`GenericQueue`], with three [`QueueOrder`]s (as asyncio's
+//! `LifoQueue` and `PriorityQueue` are subclasses of `Queue` that change only where items are
+//! kept): everything on this page but the order in which items leave is the same for all three.
 //!
 //! Fairness, as in the other primitives here: getters are served in arrival order, and so are
 //! putters. When a `put` arrives while getters wait, its item is promised to the first getter
@@ -35,9 +41,27 @@
 //!     consumer.cancel();
 //! });
 //! ```
+//!
+//! The same items through the siblings:
+//!
+//! ```
+//! use aio::sync::{LifoQueue, PriorityQueue};
+//!
+//! aio::Builder::new().clock(aio::ClockKind::Virtual).run(async {
+//!     let stack = LifoQueue::unbounded();
+//!     let urgent = PriorityQueue::unbounded();
+//!     for n in [2, 0, 1] {
+//!         stack.put(n).await;
+//!         urgent.put(n).await;
+//!     }
+//!     let stack: Vec<u32> = (0..3).map(|_| stack.get_nowait().unwrap()).collect();
+//!     let urgent: Vec<u32> = (0..3).map(|_| urgent.get_nowait().unwrap()).collect();
+//!     assert_eq!(stack, [1, 0, 2]); // Newest first.
+//!     assert_eq!(urgent, [0, 1, 2]); // Smallest first.
+//! });
+//! ```
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
@@ -47,24 +71,42 @@ use std::task::{Context, Poll, Waker};
 
 use futures::Stream;
 
+use super::order::{Fifo, Lifo, Priority, QueueOrder};
 use super::waiters::{poll_condition, wake_all, WaitList, Waiter};
 
-/// A FIFO queue shared by tasks, optionally bounded. Cloning gives another handle to the same
-/// queue.
+/// A first-in, first-out queue shared by tasks, optionally bounded (asyncio's `Queue`).
+/// Cloning gives another handle to the same queue. Its methods are [`GenericQueue`]'s.
 ///
 /// It belongs to the loop's thread (`Rc` inside, neither `Send` nor `Sync`), like asyncio's
 /// `Queue`, which is not thread-safe either.
-pub struct Queue<T> {
-    inner: Rc<RefCell<Inner<T>>>,
+pub type Queue<T> = GenericQueue<T, Fifo<T>>;
+
+/// A last-in, first-out queue: `get` takes the newest item, like popping a stack (asyncio's
+/// `LifoQueue`). Otherwise the same as [`Queue`]: bound, backpressure, `task_done`, `join`.
+pub type LifoQueue<T> = GenericQueue<T, Lifo<T>>;
+
+/// A queue whose `get` takes the smallest item by `Ord` (asyncio's `PriorityQueue`); equal
+/// items leave in the order they were put (see [`Priority`]). Otherwise the same as [`Queue`].
+///
+/// Put `(priority, item)` pairs to order items by a number, as in asyncio:
+/// `queue.put((0, "urgent"))` leaves before `queue.put((1, "later"))`.
+pub type PriorityQueue<T> = GenericQueue<T, Priority<T>>;
+
+/// A queue of `T` whose items leave in the order `O` keeps them: the one type behind
+/// [`Queue`], [`LifoQueue`] and [`PriorityQueue`], which is what to name in code. Cloning
+/// gives another handle to the same queue.
+pub struct GenericQueue<T, O> {
+    inner: Rc<RefCell<Inner<T, O>>>,
 }
 
-struct Inner<T> {
-    /// The items, oldest first.
-    items: VecDeque<T>,
+struct Inner<T, O> {
+    /// The items, kept in the queue's order: the next `pop` gives the one that leaves next.
+    items: O,
     /// The most items `items` may hold; 0 for no limit.
     maxsize: usize,
-    /// How many of the oldest items are promised to getters that were notified but have not
-    /// run yet. Only `items.len() - reserved` are free for a newcomer.
+    /// How many items are promised to getters that were notified but have not run yet. Only
+    /// `items.len() - reserved` are free for a newcomer. (The promise is of *an* item: a
+    /// promised getter takes whichever leaves next when it runs.)
     reserved: usize,
     /// Tasks waiting for an item, in arrival order. Invariant: while any wait, every item in
     /// `items` is reserved.
@@ -78,7 +120,7 @@ struct Inner<T> {
     joiners: WaitList<()>,
 }
 
-impl<T> Inner<T> {
+impl<T, O: QueueOrder<T>> Inner<T, O> {
     /// True if one more item fits.
     fn has_room(&self) -> bool {
         self.maxsize == 0 || self.items.len() < self.maxsize
@@ -92,7 +134,7 @@ impl<T> Inner<T> {
     // ANCHOR: handoff
     /// Adds an item (there is room), and promises it to the first getter if one waits.
     fn push_item(&mut self, item: T, wakers: &mut Vec<Waker>) {
-        self.items.push_back(item);
+        self.items.push(item);
         self.unfinished += 1;
         if let Some((_, waker)) = self.getters.notify_one() {
             self.reserved += 1;
@@ -100,11 +142,12 @@ impl<T> Inner<T> {
         }
     }
 
-    /// Takes the oldest item, and lets the first putter's item into the room this makes.
+    /// Takes the item that leaves next, and lets the first putter's item into the room this
+    /// makes.
     fn pop_item(&mut self, wakers: &mut Vec<Waker>) -> T {
         let item = self
             .items
-            .pop_front()
+            .pop()
             .expect("pop_item is called only with items queued");
         if let Some((putter, waker)) = self.putters.notify_one() {
             let waiting = putter.take_slot().expect("a waiting putter holds its item");
@@ -116,7 +159,8 @@ impl<T> Inner<T> {
     // ANCHOR_END: handoff
 }
 
-/// The error of [`Queue::put_nowait`] on a full queue; it gives the item back.
+/// The error of [`put_nowait`](GenericQueue::put_nowait) on a full queue; it gives the item
+/// back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueFull<T>(pub T);
 
@@ -128,7 +172,7 @@ impl<T> fmt::Display for QueueFull<T> {
 
 impl<T: fmt::Debug> Error for QueueFull<T> {}
 
-/// The error of [`Queue::get_nowait`] when no item is there to take.
+/// The error of [`get_nowait`](GenericQueue::get_nowait) when no item is there to take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueEmpty;
 
@@ -140,12 +184,12 @@ impl fmt::Display for QueueEmpty {
 
 impl Error for QueueEmpty {}
 
-impl<T> Queue<T> {
+impl<T, O: QueueOrder<T>> GenericQueue<T, O> {
     /// A queue holding at most `maxsize` items; `0` means no limit (asyncio's default).
-    pub fn new(maxsize: usize) -> Queue<T> {
-        Queue {
+    pub fn new(maxsize: usize) -> GenericQueue<T, O> {
+        GenericQueue {
             inner: Rc::new(RefCell::new(Inner {
-                items: VecDeque::new(),
+                items: O::default(),
                 maxsize,
                 reserved: 0,
                 getters: WaitList::new(),
@@ -156,13 +200,13 @@ impl<T> Queue<T> {
         }
     }
 
-    /// An unbounded queue (`Queue::new(0)`).
-    pub fn unbounded() -> Queue<T> {
-        Queue::new(0)
+    /// An unbounded queue (`new(0)`).
+    pub fn unbounded() -> GenericQueue<T, O> {
+        GenericQueue::new(0)
     }
 
-    /// Puts `item` at the back, waiting while the queue is full (backpressure).
-    pub fn put(&self, item: T) -> Put<T> {
+    /// Puts `item` in the queue, waiting while the queue is full (backpressure).
+    pub fn put(&self, item: T) -> Put<T, O> {
         Put {
             queue: self.clone(),
             item: Some(item),
@@ -170,7 +214,7 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Puts `item` at the back if there is room, else gives it back in [`QueueFull`].
+    /// Puts `item` in the queue if there is room, else gives it back in [`QueueFull`].
     pub fn put_nowait(&self, item: T) -> Result<(), QueueFull<T>> {
         let mut wakers = Vec::new();
         {
@@ -184,15 +228,16 @@ impl<T> Queue<T> {
         Ok(())
     }
 
-    /// Takes the oldest item, waiting while there is none.
-    pub fn get(&self) -> Get<T> {
+    /// Takes the item that leaves next (the oldest in a [`Queue`], the newest in a
+    /// [`LifoQueue`], the smallest in a [`PriorityQueue`]), waiting while there is none.
+    pub fn get(&self) -> Get<T, O> {
         Get {
             queue: self.clone(),
             waiter: None,
         }
     }
 
-    /// Takes the oldest item if one is free, else [`QueueEmpty`].
+    /// Takes the item that leaves next if one is free, else [`QueueEmpty`].
     pub fn get_nowait(&self) -> Result<T, QueueEmpty> {
         let mut wakers = Vec::new();
         let item = {
@@ -214,8 +259,8 @@ impl<T> Queue<T> {
     /// a known number of items (`.take(n)`), stop at a sentinel (`.take_while(..)`, see
     /// lesson 17), or wrap each `next()` in a [`timeout`](crate::timeout). Items are got in
     /// the queue's order, and the stream waits in the getters' line like any `get`; call
-    /// [`task_done`](Queue::task_done) for each item, as after a `get`.
-    pub fn stream(&self) -> QueueStream<T> {
+    /// [`task_done`](GenericQueue::task_done) for each item, as after a `get`.
+    pub fn stream(&self) -> QueueStream<T, O> {
         QueueStream {
             queue: self.clone(),
             get: None,
@@ -248,9 +293,9 @@ impl<T> Queue<T> {
         wake_all(wakers);
     }
 
-    /// Waits until every item put has been marked done with [`task_done`](Queue::task_done)
-    /// (returns at once if none is unfinished).
-    pub fn join(&self) -> Join<T> {
+    /// Waits until every item put has been marked done with
+    /// [`task_done`](GenericQueue::task_done) (returns at once if none is unfinished).
+    pub fn join(&self) -> Join<T, O> {
         Join {
             queue: self.clone(),
             waiter: None,
@@ -272,7 +317,7 @@ impl<T> Queue<T> {
         !self.inner.borrow().has_room()
     }
 
-    /// The bound given to [`new`](Queue::new); 0 for no limit.
+    /// The bound given to [`new`](GenericQueue::new); 0 for no limit.
     pub fn maxsize(&self) -> usize {
         self.inner.borrow().maxsize
     }
@@ -293,18 +338,18 @@ impl<T> Queue<T> {
     }
 }
 
-impl<T> Clone for Queue<T> {
+impl<T, O> Clone for GenericQueue<T, O> {
     fn clone(&self) -> Self {
-        Queue {
+        GenericQueue {
             inner: self.inner.clone(),
         }
     }
 }
 
-impl<T> fmt::Debug for Queue<T> {
+impl<T, O: QueueOrder<T>> fmt::Debug for GenericQueue<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = self.inner.borrow();
-        f.debug_struct("Queue")
+        f.debug_struct(O::NAME)
             .field("qsize", &inner.items.len())
             .field("maxsize", &inner.maxsize)
             .field("unfinished", &inner.unfinished)
@@ -314,15 +359,15 @@ impl<T> fmt::Debug for Queue<T> {
     }
 }
 
-/// The future returned by [`Queue::put`].
+/// The future returned by [`put`](GenericQueue::put).
 ///
 /// Cancel safety: **not safe**: while the queue is full the future owns the item, and dropping
 /// it drops the item. To give up on a put without losing the item, keep the item outside and
-/// use [`put_nowait`](Queue::put_nowait), which hands it back when the queue is full.
+/// use [`put_nowait`](GenericQueue::put_nowait), which hands it back when the queue is full.
 #[must_use = "futures do nothing unless you `.await` them"]
-pub struct Put<T> {
+pub struct Put<T, O = Fifo<T>> {
     /// The queue to put into.
-    queue: Queue<T>,
+    queue: GenericQueue<T, O>,
     /// The item, until it is queued or handed to the line of putters.
     item: Option<T>,
     /// Our place in the putters' line, with the item in its slot, once we had to wait.
@@ -330,9 +375,9 @@ pub struct Put<T> {
 }
 
 // The item is only ever moved, never pinned: `Put` is `Unpin` whatever `T` is.
-impl<T> Unpin for Put<T> {}
+impl<T, O> Unpin for Put<T, O> {}
 
-impl<T> Put<T> {
+impl<T, O: QueueOrder<T>> Put<T, O> {
     /// Polls for room: `Ready` once the item is in the queue, else `Pending`.
     pub fn poll_put(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         if let Some(waiter) = &self.waiter {
@@ -363,7 +408,7 @@ impl<T> Put<T> {
     }
 }
 
-impl<T> Future for Put<T> {
+impl<T, O: QueueOrder<T>> Future for Put<T, O> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
@@ -371,7 +416,7 @@ impl<T> Future for Put<T> {
     }
 }
 
-impl<T> Drop for Put<T> {
+impl<T, O> Drop for Put<T, O> {
     fn drop(&mut self) {
         if let Some(waiter) = self.waiter.take() {
             // Still in line: leave it, and the item is dropped with `waiter` after the borrow.
@@ -381,7 +426,7 @@ impl<T> Drop for Put<T> {
     }
 }
 
-impl<T> fmt::Debug for Put<T> {
+impl<T, O> fmt::Debug for Put<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Put")
             .field("waiting", &self.waiter.is_some())
@@ -389,26 +434,26 @@ impl<T> fmt::Debug for Put<T> {
     }
 }
 
-/// The future returned by [`Queue::get`].
+/// The future returned by [`get`](GenericQueue::get).
 ///
 /// Cancel safety: safe. Dropping it leaves the getters' line; an item that had just been
 /// promised to it goes to the next getter, or stays queued.
 #[must_use = "futures do nothing unless you `.await` them"]
-pub struct Get<T> {
+pub struct Get<T, O = Fifo<T>> {
     /// The queue to take from.
-    queue: Queue<T>,
+    queue: GenericQueue<T, O>,
     /// Our place in the getters' line once we had to wait.
     waiter: Option<Rc<Waiter<()>>>,
 }
 
-impl<T> Get<T> {
-    /// Polls for an item: `Ready` with the oldest one, else `Pending`.
+impl<T, O: QueueOrder<T>> Get<T, O> {
+    /// Polls for an item: `Ready` with the one that leaves next, else `Pending`.
     pub fn poll_get(&mut self, cx: &mut Context<'_>) -> Poll<T> {
         let mut wakers = Vec::new();
         let item = {
             let mut inner = self.queue.inner.borrow_mut();
             match &self.waiter {
-                // An item was promised to us: it is the oldest one not yet taken.
+                // An item was promised to us: we take the one that leaves next.
                 Some(waiter) if waiter.is_notified() => {
                     self.waiter = None;
                     inner.reserved -= 1;
@@ -430,7 +475,7 @@ impl<T> Get<T> {
     }
 }
 
-impl<T> Future for Get<T> {
+impl<T, O: QueueOrder<T>> Future for Get<T, O> {
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
@@ -438,7 +483,7 @@ impl<T> Future for Get<T> {
     }
 }
 
-impl<T> Drop for Get<T> {
+impl<T, O> Drop for Get<T, O> {
     fn drop(&mut self) {
         let Some(waiter) = self.waiter.take() else {
             return;
@@ -465,7 +510,7 @@ impl<T> Drop for Get<T> {
     }
 }
 
-impl<T> fmt::Debug for Get<T> {
+impl<T, O> fmt::Debug for Get<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Get")
             .field("waiting", &self.waiter.is_some())
@@ -473,18 +518,18 @@ impl<T> fmt::Debug for Get<T> {
     }
 }
 
-/// The future returned by [`Queue::join`].
+/// The future returned by [`join`](GenericQueue::join).
 ///
 /// Cancel safety: safe. Dropping it loses nothing; the count of unfinished items is unchanged.
 #[must_use = "futures do nothing unless you `.await` them"]
-pub struct Join<T> {
+pub struct Join<T, O = Fifo<T>> {
     /// The queue whose work we wait for.
-    queue: Queue<T>,
+    queue: GenericQueue<T, O>,
     /// Our place among the joiners once we had to wait.
     waiter: Option<Rc<Waiter<()>>>,
 }
 
-impl<T> Join<T> {
+impl<T, O> Join<T, O> {
     /// Polls: `Ready` once no item is unfinished, else `Pending`.
     pub fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let queue = &self.queue;
@@ -495,7 +540,7 @@ impl<T> Join<T> {
     }
 }
 
-impl<T> Future for Join<T> {
+impl<T, O> Future for Join<T, O> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
@@ -503,7 +548,7 @@ impl<T> Future for Join<T> {
     }
 }
 
-impl<T> Drop for Join<T> {
+impl<T, O> Drop for Join<T, O> {
     fn drop(&mut self) {
         // Every joiner is woken together, so there is no turn to pass on.
         if let Some(waiter) = self.waiter.take() {
@@ -512,7 +557,7 @@ impl<T> Drop for Join<T> {
     }
 }
 
-impl<T> fmt::Debug for Join<T> {
+impl<T, O> fmt::Debug for Join<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Join")
             .field("waiting", &self.waiter.is_some())
@@ -521,8 +566,8 @@ impl<T> fmt::Debug for Join<T> {
 }
 
 // ANCHOR: stream
-/// The items of a [`Queue`], oldest first: the [`Stream`] from [`Queue::stream`]. It never
-/// ends.
+/// The items of a queue, in the queue's order: the [`Stream`] from
+/// [`stream`](GenericQueue::stream). It never ends.
 ///
 /// Cancel safety: dropping the future of `stream.next()` before it completes loses no item.
 /// The stream keeps its pending `get`, and with it its place in the getters' line: an item
@@ -530,14 +575,14 @@ impl<T> fmt::Debug for Join<T> {
 /// nobody calling `next()`, it is first in line; drop the stream to leave the line, which
 /// passes a promised item on to the next getter.)
 #[must_use = "streams do nothing unless you poll them, e.g. with `.next().await`"]
-pub struct QueueStream<T> {
+pub struct QueueStream<T, O = Fifo<T>> {
     /// The queue the items come from.
-    queue: Queue<T>,
+    queue: GenericQueue<T, O>,
     /// The `get` under way, kept from one `poll_next` to the next.
-    get: Option<Get<T>>,
+    get: Option<Get<T, O>>,
 }
 
-impl<T> Stream for QueueStream<T> {
+impl<T, O: QueueOrder<T>> Stream for QueueStream<T, O> {
     type Item = T;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
@@ -550,7 +595,7 @@ impl<T> Stream for QueueStream<T> {
 }
 // ANCHOR_END: stream
 
-impl<T> fmt::Debug for QueueStream<T> {
+impl<T, O: QueueOrder<T>> fmt::Debug for QueueStream<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("QueueStream")
             .field("queue", &self.queue)

@@ -12,6 +12,17 @@
 //!
 //! [`Queue`]: super::Queue
 //!
+//! # Giving back more than was taken
+//!
+//! A permit is a value ([`SemaphorePermit`]) that gives itself back when dropped, so the usual
+//! way of using a semaphore cannot give back a permit twice. Two calls change the number of
+//! permits instead: [`forget`](SemaphorePermit::forget) keeps a permit taken for good (asyncio's
+//! `await sem.acquire()` with no `release()` yet), and [`release`](Semaphore::release) (or
+//! [`add_permits`](Semaphore::add_permits)) adds one. On a semaphore made with
+//! [`Semaphore::bounded`] (asyncio's `BoundedSemaphore`), a `release` that would make more
+//! permits than it started with is a bug in the program, and panics, as asyncio raises
+//! `ValueError`.
+//!
 //! ```
 //! use std::time::Duration;
 //! aio::Builder::new().clock(aio::ClockKind::Virtual).run(async {
@@ -57,6 +68,13 @@ struct Inner {
     /// Permits nobody holds and nobody has been handed. Invariant: while anyone waits in
     /// `waiters`, this is 0 (a freed permit goes to the first waiter instead).
     permits: usize,
+    /// Permits that exist: free, held by a live [`SemaphorePermit`], or handed to a waiter that
+    /// has not run yet. Only [`Semaphore::add_permits`] (up) and [`SemaphorePermit::forget`]
+    /// (down) change it; taking and giving back a permit moves one without changing it.
+    total: usize,
+    /// For a semaphore made with [`Semaphore::bounded`], the most permits there may be (the
+    /// number it started with): `total` never goes above it. `None` for [`Semaphore::new`].
+    bound: Option<usize>,
     /// Tasks waiting for a permit, in arrival order.
     waiters: WaitList<()>,
 }
@@ -64,9 +82,22 @@ struct Inner {
 impl Semaphore {
     /// A semaphore with `permits` permits.
     pub fn new(permits: usize) -> Semaphore {
+        Semaphore::with_bound(permits, None)
+    }
+
+    /// A semaphore with `permits` permits that never has more (asyncio's `BoundedSemaphore`):
+    /// [`release`](Semaphore::release) or [`add_permits`](Semaphore::add_permits) beyond that
+    /// panics, instead of silently raising the limit.
+    pub fn bounded(permits: usize) -> Semaphore {
+        Semaphore::with_bound(permits, Some(permits))
+    }
+
+    fn with_bound(permits: usize, bound: Option<usize>) -> Semaphore {
         Semaphore {
             inner: Rc::new(RefCell::new(Inner {
                 permits,
+                total: permits,
+                bound,
                 waiters: WaitList::new(),
             })),
         }
@@ -88,7 +119,7 @@ impl Semaphore {
             inner.permits -= 1;
             drop(inner);
             Some(SemaphorePermit {
-                semaphore: self.clone(),
+                semaphore: Some(self.clone()),
             })
         } else {
             None
@@ -110,8 +141,43 @@ impl Semaphore {
         self.available_permits() == 0
     }
 
+    /// Adds one permit (asyncio's `release()`): the counterpart of
+    /// [`SemaphorePermit::forget`]. A dropped permit gives itself back; this is for the
+    /// permits that were forgotten, or to raise the limit of an unbounded semaphore.
+    ///
+    /// # Panics
+    /// On a [`bounded`](Semaphore::bounded) semaphore, if that would make more permits than it
+    /// started with: see [`add_permits`](Semaphore::add_permits).
+    #[track_caller]
+    pub fn release(&self) {
+        self.add_permits(1);
+    }
+
     /// Adds `n` permits: they go to waiters first, in order, and the rest become free.
+    ///
+    /// # Panics
+    /// On a [`bounded`](Semaphore::bounded) semaphore, if that would make more permits than it
+    /// started with: more were given back than were taken (asyncio's `BoundedSemaphore` raises
+    /// `ValueError` here). Nothing is added then.
+    #[track_caller]
     pub fn add_permits(&self, n: usize) {
+        let mut inner = self.inner.borrow_mut();
+        let total = inner.total + n;
+        if let Some(bound) = inner.bound.filter(|&bound| total > bound) {
+            drop(inner);
+            panic!(
+                "a bounded Semaphore released too many times: it would have {total} permits, \
+                 more than the {bound} it was made with. Release only permits that were \
+                 forgotten (a dropped SemaphorePermit gives itself back)"
+            );
+        }
+        inner.total = total;
+        drop(inner);
+        self.give_back(n);
+    }
+
+    /// Gives `n` permits that exist back: to waiters first, in order, and the rest become free.
+    fn give_back(&self, n: usize) {
         // ANCHOR: release
         let mut wakers = Vec::new();
         {
@@ -134,6 +200,7 @@ impl fmt::Debug for Semaphore {
         let inner = self.inner.borrow();
         f.debug_struct("Semaphore")
             .field("permits", &inner.permits)
+            .field("bound", &inner.bound)
             .field("waiting", &inner.waiters.len())
             .finish()
     }
@@ -143,13 +210,26 @@ impl fmt::Debug for Semaphore {
 /// anyone waits).
 #[must_use = "the permit is given back as soon as it is dropped"]
 pub struct SemaphorePermit {
-    /// The semaphore to give the permit back to.
-    semaphore: Semaphore,
+    /// The semaphore to give the permit back to; `None` once the permit was forgotten.
+    semaphore: Option<Semaphore>,
+}
+
+impl SemaphorePermit {
+    /// Keeps the permit taken for good: dropping the guard will not give it back, and the
+    /// semaphore has one permit fewer until [`Semaphore::release`] adds one. That is asyncio's
+    /// `await sem.acquire()`, whose permit comes back only when someone calls `release()`.
+    pub fn forget(mut self) {
+        if let Some(semaphore) = self.semaphore.take() {
+            semaphore.inner.borrow_mut().total -= 1;
+        }
+    }
 }
 
 impl Drop for SemaphorePermit {
     fn drop(&mut self) {
-        self.semaphore.add_permits(1);
+        if let Some(semaphore) = self.semaphore.take() {
+            semaphore.give_back(1);
+        }
     }
 }
 
@@ -205,7 +285,7 @@ impl Acquire {
     /// The guard for a permit we now hold.
     fn permit(&self) -> SemaphorePermit {
         SemaphorePermit {
-            semaphore: self.semaphore.clone(),
+            semaphore: Some(self.semaphore.clone()),
         }
     }
 }
@@ -227,7 +307,7 @@ impl Drop for Acquire {
         let still_in_line = self.semaphore.inner.borrow_mut().waiters.remove(&waiter);
         if !still_in_line {
             // A permit was handed to us but we will never use it: pass it on.
-            self.semaphore.add_permits(1);
+            self.semaphore.give_back(1);
         }
     }
 }
