@@ -11,7 +11,8 @@
 //! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`). To
 //! take the first to finish and drop the rest: [`race()`] and [`race!`]; to take outputs in
 //! completion order: [`as_completed`] (`asyncio.as_completed`). To
-//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`.
+//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`. To stop on Ctrl-C or
+//! SIGTERM: [`signal`]'s `ctrl_c()` and `Signals` (asyncio's `loop.add_signal_handler`).
 //!
 //! # Architecture
 //!
@@ -20,8 +21,9 @@
 //! Timers sit in a binary heap (`timers`); sockets are registered, edge-triggered, with a
 //! `polling::Poller` (epoll on Linux, kqueue on macOS and the BSDs), and other threads wake the
 //! loop through the reactor's `notify()` (`reactor`, one backend file per kind of poller); blocking
-//! calls go to a thread pool whose results wake the loop (`pool`). The crate has no `unsafe`
-//! code. One turn of the loop:
+//! calls go to a thread pool whose results wake the loop (`pool`). A signal's handler writes
+//! a byte to a socket pair whose other end is registered like any socket, so a Ctrl-C wakes
+//! the sleeping loop as a client's bytes would ([`signal`]). The crate has no `unsafe` code. One turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐
@@ -82,6 +84,7 @@ mod reactor;
 mod ready_list;
 mod run_queue;
 mod runtime;
+pub mod signal;
 mod sleep;
 mod streams;
 pub mod sync;
