@@ -132,7 +132,9 @@ impl Served {
     #[track_caller]
     pub fn sigint(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {
-            self.fail(&format!("it had exited ({status}) before it was sent SIGINT"));
+            self.fail(&format!(
+                "it had exited ({status}) before it was sent SIGINT"
+            ));
         }
         // std sends only SIGKILL; `kill` sends SIGINT. The child is not reaped yet, so its pid
         // cannot have been reused.
