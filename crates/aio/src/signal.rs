@@ -176,14 +176,21 @@ impl fmt::Debug for Signals {
 impl Signals {
     /// Starts listening for each of `signals` on the running loop.
     ///
-    /// An error of kind `InvalidInput` for a signal that cannot be handled (SIGKILL, SIGSTOP,
-    /// and the ones that mean the program itself broke: SIGSEGV, SIGILL, SIGFPE, SIGBUS) or
-    /// that is unknown; an I/O error if the socket pair could not be made.
+    /// An error of kind `InvalidInput` for an empty list (it would wait forever), a signal
+    /// that cannot be handled (SIGKILL, SIGSTOP, and the ones that mean the program itself
+    /// broke: SIGSEGV, SIGILL, SIGFPE) or one that is unknown; an I/O error if the socket pair
+    /// could not be made.
     ///
     /// # Panics
     /// Outside [`run`](crate::run).
     #[track_caller]
     pub fn new(signals: &[i32]) -> io::Result<Signals> {
+        if signals.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no signal to listen for",
+            ));
+        }
         let mut listeners: Vec<Listener> = Vec::new();
         for &signal in signals {
             if !listeners.iter().any(|l| l.signal == signal) {

@@ -153,12 +153,12 @@ fn a_signal_wakes_the_loop_from_its_sleep_in_the_poller() {
 }
 
 #[test]
-fn a_signal_that_cannot_be_handled_is_an_error() {
+fn a_signal_that_cannot_be_handled_or_none_at_all_is_an_error() {
     let _one = one_at_a_time();
     run_virtual(async {
-        for signal in [9, 0, 1000] {
-            let e = Signals::new(&[signal]).unwrap_err();
-            assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput, "{signal}");
+        for signals in [&[9][..], &[0], &[1000], &[SIGUSR1, 9], &[]] {
+            let e = Signals::new(signals).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput, "{signals:?}");
         }
         // Nothing was left behind.
         assert_eq!(aio::socket_count(), Some(0));
