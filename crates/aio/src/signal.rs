@@ -116,20 +116,18 @@ impl Future for CtrlC {
     type Output = io::Result<()>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let listener = match self.listener.as_mut() {
-            Some(Ok(listener)) => listener,
-            Some(Err(_)) => {
-                let Some(Err(e)) = self.listener.take() else {
-                    unreachable!()
-                };
-                return Poll::Ready(Err(e));
-            }
+        match self.listener.take() {
+            Some(Ok(mut listener)) => match listener.poll_recv(cx) {
+                Poll::Pending => {
+                    self.listener = Some(Ok(listener));
+                    Poll::Pending
+                }
+                // `listener` is dropped here: from now on the default action is back.
+                Poll::Ready(result) => Poll::Ready(result),
+            },
+            Some(Err(e)) => Poll::Ready(Err(e)),
             None => panic!("aio::signal::CtrlC polled after it completed"),
-        };
-        let result = std::task::ready!(listener.poll_recv(cx));
-        // Stop listening: from now on the default action is back.
-        self.listener = None;
-        Poll::Ready(result)
+        }
     }
 }
 
