@@ -13,6 +13,8 @@
 //! completion order: [`as_completed`] (`asyncio.as_completed`). To
 //! coordinate tasks: [`sync`]'s `Lock`, `Event`, `Condition`, `Semaphore` (and its bounded
 //! form), `Barrier`, and the queues `Queue`, `LifoQueue` and `PriorityQueue`.
+//! To stop on Ctrl-C or SIGTERM: [`signal`]'s `ctrl_c()` and `Signals` (asyncio's
+//! `loop.add_signal_handler`).
 //!
 //! # Architecture
 //!
@@ -23,7 +25,7 @@
 //!               timers + clock (the heap, real or virtual time), callback, trace, debug
 //! io/           reactor (sockets registered with the poller; reactor/ has one backend file
 //!               per kind of poller), net (TCP), streams and protocol (asyncio's two APIs)
-//! os/           the OS edges: pool (threads for blocking calls)
+//! os/           the OS edges: pool (threads for blocking calls), signal (Ctrl-C, SIGTERM)
 //! time/         sleep, interval, timeout
 //! combinators/  gather, wait, race, as_completed, task_group, promise
 //! sync/         Semaphore, Lock, Event, Condition, Barrier, the queues and their wait list
@@ -35,7 +37,9 @@
 //! a binary heap (`timers`); sockets are registered, edge-triggered, with a `polling::Poller`
 //! (epoll on Linux, kqueue on macOS and the BSDs), and other threads wake the loop through the
 //! reactor's `notify()` (`reactor`); blocking calls go to a thread pool whose results wake the
-//! loop (`pool`). The crate has no `unsafe` code. One turn of the loop:
+//! loop (`pool`). A signal's handler writes a byte to a socket pair whose other end is
+//! registered like any socket, so a Ctrl-C wakes the sleeping loop as a client's bytes would
+//! ([`signal`]). The crate has no `unsafe` code. One turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐
@@ -109,6 +113,7 @@ pub use gather::{gather, try_gather, Gather, TryGather};
 pub use interval::{interval, Interval};
 pub use io::fs;
 pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
+pub use os::signal;
 pub use pool::{
     blocking_threads, blocking_threads_limit, blocking_threads_peak, default_blocking_threads,
     run_in_executor, to_thread, Blocking, DEFAULT_BLOCKING_IDLE,

@@ -2,10 +2,10 @@
 
 use std::io::{self, BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::deadline::{Collected, DEADLINE};
 
@@ -111,6 +111,64 @@ impl Served {
     /// The server's process id (to read what the kernel says of it, as `/proc/PID/fd`).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Sends the server SIGINT, as Ctrl-C does, and waits for it to exit (at most
+    /// [`DEADLINE`]). Returns how it exited; what it printed meanwhile is still in its lines.
+    ///
+    /// # Panics
+    /// If the signal cannot be sent, or the server is still running at the deadline (it is
+    /// then killed; the message shows what it printed to stderr).
+    #[track_caller]
+    pub fn interrupt(&mut self) -> ExitStatus {
+        self.sigint();
+        self.wait()
+    }
+
+    /// Sends the server SIGINT, as Ctrl-C does, and returns at once.
+    ///
+    /// # Panics
+    /// If the signal cannot be sent (the server has already exited and been waited for).
+    #[track_caller]
+    pub fn sigint(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            self.fail(&format!(
+                "it had exited ({status}) before it was sent SIGINT"
+            ));
+        }
+        // std sends only SIGKILL; `kill` sends SIGINT. The child is not reaped yet, so its pid
+        // cannot have been reused.
+        let sent = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !sent {
+            self.fail("`kill -INT` could not send it SIGINT");
+        }
+    }
+
+    /// Waits for the server to exit (at most [`DEADLINE`]) and returns how it exited.
+    ///
+    /// # Panics
+    /// If it is still running at the deadline: it is then killed; the message shows what it
+    /// printed to stderr.
+    #[track_caller]
+    pub fn wait(&mut self) -> ExitStatus {
+        let until = Instant::now() + DEADLINE;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return status,
+                Ok(None) if Instant::now() < until => {}
+                Ok(None) => self.fail(&format!("it was still running after {DEADLINE:?}")),
+                Err(e) => self.fail(&format!("it could not be waited for: {e}")),
+            }
+            thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(50));
+        }
     }
 
     /// The server's output after its first line, line by line; each line is waited for at

@@ -15,8 +15,12 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Duration;
 
+use aio::sync::Event;
 use aio::{StreamReader, StreamWriter};
 use lesson_args::{say, Addr};
+
+/// After Ctrl-C, how long `--serve` gives each connection to send the echo it owes.
+const LINGER: Duration = Duration::from_secs(2);
 
 // ANCHOR: handle_once
 /// The article's handler: one `read`, one answer, close. Whatever comes after the first piece
@@ -138,22 +142,75 @@ async fn demo() {
 // ANCHOR_END: demo
 
 // ANCHOR: serve
-/// `--serve`: an echo server that stays up, for `nc` (or the asyncio client) to talk to.
+/// `--serve`: an echo server that stays up, for `nc` (or the asyncio client) to talk to,
+/// until Ctrl-C shuts it down gracefully (lesson 21).
 async fn serve(addr: Addr) -> Result<(), String> {
-    let server = aio::start_server(addr.resolved(), |reader, writer| async move {
-        let peer = writer.peer_addr().map_or("?".into(), |a| a.to_string());
-        say!("{peer} connected");
-        handle_echo(reader, writer).await;
-        say!("{peer} closed");
-    })
-    .await
-    .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    // From here on, Ctrl-C means "shut down", not "die".
+    let ctrl_c = aio::signal::ctrl_c();
+    let stopping = Event::new();
+    let handler = {
+        let stopping = stopping.clone();
+        move |reader, writer: StreamWriter| {
+            let stopping = stopping.clone();
+            async move {
+                let peer = writer.peer_addr().map_or("?".into(), |a| a.to_string());
+                say!("{peer} connected");
+                echo_until_stopped(reader, writer, stopping).await;
+                say!("{peer} closed");
+            }
+        }
+    };
+    let server = aio::start_server(addr.resolved(), handler)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let addr = server.local_addr();
     say!("Serving on {addr}");
     say!("Talk to it with: nc {} {}", addr.ip(), addr.port());
     say!("(type lines, Ctrl-D ends your side, Ctrl-C stops the server)");
-    server.serve_forever().await;
+    ctrl_c
+        .await
+        .map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?;
+
+    // Stop accepting, and let each connection send the echo it owes, then close.
+    server.close();
+    stopping.set();
+    let open = server.active_connections();
+    say!("Ctrl-C: stopped accepting; closing the connections ({open} open)");
+    if aio::timeout(LINGER, server.wait_closed()).await.is_err() {
+        // Clients that do not read their echo: `aio::run` ends, and drops their tasks.
+        let left = server.active_connections();
+        say!("dropping the connections that did not close in time ({left})");
+    }
+    say!("shut down");
     Ok(())
+}
+
+/// `handle_echo` for `--serve`: echoes until the client's end of file, or until the server
+/// stops, and then closes; what was read is echoed first, and gets `LINGER` to leave.
+async fn echo_until_stopped(mut reader: StreamReader, writer: StreamWriter, stopping: Event) {
+    loop {
+        // The next bytes, unless the server stops first (a tie goes to the stop).
+        let (_, data) = aio::race!(
+            async {
+                stopping.wait().await;
+                None
+            },
+            async { Some(reader.read(1024).await) },
+        )
+        .await;
+        let data = match data {
+            Some(Ok(data)) if !data.is_empty() => data,
+            _ => break, // Stopping, the end of file, or an error.
+        };
+        writer.write(&data);
+        if writer.drain().await.is_err() {
+            break; // The client went away.
+        }
+    }
+    writer.close();
+    if aio::timeout(LINGER, writer.wait_closed()).await.is_err() {
+        writer.abort(); // A client that does not read its echo.
+    }
 }
 // ANCHOR_END: serve
 

@@ -41,3 +41,42 @@ fn a_wrong_argument_is_an_error_with_the_usage() {
         "invalid ADDR '8888': invalid socket address syntax",
     );
 }
+
+#[test]
+fn ctrl_c_closes_each_connection_after_its_echo_and_exits_0() {
+    use std::io::{BufRead, BufReader, Write};
+
+    let mut command = std::process::Command::new(EXE);
+    command.args(["--serve", "127.0.0.1:0"]);
+    let mut server = lesson_check::Served::start(command);
+    let mut log = server.take_lines().map(Result::unwrap);
+    let stream = std::net::TcpStream::connect(server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut client = BufReader::new(stream);
+    client.get_mut().write_all(b"hello\n").unwrap();
+    let mut line = String::new();
+    client.read_line(&mut line).unwrap();
+    assert_eq!(line, "hello\n");
+
+    let status = server.interrupt();
+    assert_eq!(status.code(), Some(0), "{status}");
+    line.clear();
+    assert_eq!(
+        client.read_line(&mut line).unwrap(),
+        0,
+        "end of file: {line:?}"
+    );
+    let log: Vec<String> = log.by_ref().skip(2).collect();
+    assert!(log[0].ends_with(" connected"), "{log:?}");
+    assert_eq!(
+        log[1..],
+        [
+            "Ctrl-C: stopped accepting; closing the connections (1 open)",
+            &log[0].replace(" connected", " closed"),
+            "shut down",
+        ],
+        "{log:?}"
+    );
+}

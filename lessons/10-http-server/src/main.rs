@@ -11,6 +11,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use aio::sync::Event;
 use aio::{StreamReader, StreamWriter};
 use http_lite::{Request, RequestParser, Response};
 use lesson_args::say;
@@ -27,6 +28,8 @@ const BODY_LIMIT: u64 = 64 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// After its last response, how long the server waits for the client to close before it does.
 const LINGER: Duration = Duration::from_secs(2);
+/// After Ctrl-C, how long `--serve` lets the requests in flight take before it drops them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 // ANCHOR_END: limits
 
 /// What waiting for the next request on a connection gave.
@@ -111,18 +114,36 @@ fn respond(request: &Request, client: &str) -> Response {
 // ANCHOR_END: respond
 
 // ANCHOR: handle
-/// Serves one connection: requests in a loop while the client keeps it alive.
-async fn handle(mut reader: StreamReader, writer: StreamWriter) {
+/// Serves one connection: requests in a loop while the client keeps it alive, until the
+/// server stops (`stopping`, set on Ctrl-C): a request already begun is still answered, with
+/// `Connection: close`, and a connection waiting for its next request is closed.
+async fn handle(stopping: Event, mut reader: StreamReader, writer: StreamWriter) {
     let client = match writer.peer_addr() {
         Ok(addr) => addr.ip().to_string(),
         Err(_) => return, // Gone before we looked.
     };
     let mut buf = Vec::new();
     loop {
-        let (response, what, is_head) = match read_request(&mut reader, &mut buf).await {
+        // The next request, unless the server stops first (a tie goes to the stop).
+        let (_, incoming) = aio::race!(
+            async {
+                stopping.wait().await;
+                None
+            },
+            async { Some(read_request(&mut reader, &mut buf).await) },
+        )
+        .await;
+        let incoming = match incoming {
+            Some(incoming) => incoming,
+            // Stopping, and no byte of a request has come: nothing is in flight, close.
+            None if buf.is_empty() => break,
+            // Stopping in the middle of a request (or with the next one pipelined): finish it.
+            None => read_request(&mut reader, &mut buf).await,
+        };
+        let (response, what, is_head) = match incoming {
             Incoming::Request(request) => {
                 let mut response = respond(&request, &client);
-                if !request.keep_alive() {
+                if !request.keep_alive() || stopping.is_set() {
                     response = response.close();
                 }
                 let what = format!("{:?}", format!("{} {}", request.method, request.target));
@@ -182,16 +203,39 @@ async fn close_gently(reader: &mut StreamReader, writer: &StreamWriter) {
 // ANCHOR_END: close_gently
 
 // ANCHOR: serve
-/// `--serve`: runs until interrupted, for curl and a browser.
+/// `--serve`: runs for curl and a browser until Ctrl-C, then shuts down gracefully (lesson
+/// 21): no new connections, the requests in flight answered, every connection closed.
 async fn serve(port: u16) -> Result<(), String> {
-    let server = aio::start_server(("127.0.0.1", port), handle)
+    // From here on, Ctrl-C means "shut down", not "die".
+    let ctrl_c = aio::signal::ctrl_c();
+    let stopping = Event::new();
+    let handler = {
+        let stopping = stopping.clone();
+        move |reader, writer| handle(stopping.clone(), reader, writer)
+    };
+    let server = aio::start_server(("127.0.0.1", port), handler)
         .await
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let addr = server.local_addr();
     // The first line is for programs (the tests read the port from it); the rest for people.
     say!("listening on {addr}");
     say!("open http://{addr}/ in a browser, or try: curl -v http://{addr}/");
-    server.serve_forever().await;
+    ctrl_c
+        .await
+        .map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?;
+
+    server.close();
+    stopping.set();
+    let open = server.active_connections();
+    say!("server: Ctrl-C: stopped accepting; finishing the connections ({open} open)");
+    if aio::timeout(SHUTDOWN_GRACE, server.wait_closed())
+        .await
+        .is_err()
+    {
+        let left = server.active_connections();
+        say!("server: dropping the connections that did not finish in time ({left})");
+    }
+    say!("server: shut down");
     Ok(())
 }
 // ANCHOR_END: serve

@@ -8,7 +8,11 @@ use crate::{handle, HEAD_LIMIT};
 // ANCHOR: demo
 /// The default run: the server and scripted clients in one program.
 pub async fn demo() -> std::io::Result<()> {
-    let server = aio::start_server("127.0.0.1:0", handle).await?;
+    // A server that is never stopped: its `stopping` event is never set.
+    let server = aio::start_server("127.0.0.1:0", |reader, writer| {
+        handle(aio::sync::Event::new(), reader, writer)
+    })
+    .await?;
     let addr = server.local_addr();
     println!("serving on 127.0.0.1 (the OS picked a free port)");
 

@@ -231,3 +231,71 @@ fn curl_gets_hello_and_reuses_the_connection() {
     assert!(stderr.contains("Re-using existing connection"), "{stderr}");
     assert_eq!(stderr.matches("Connected to").count(), 1, "{stderr}");
 }
+
+#[test]
+fn ctrl_c_closes_an_idle_connection_and_exits_0() {
+    let mut served = Served::start();
+    let mut stream = served.connect();
+    let mut buf = Vec::new();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let (status, _, _) = read_response(&mut stream, &mut buf, "GET");
+    assert_eq!(status, 200);
+    assert_eq!(served.logged(), "server: 127.0.0.1 \"GET /\" -> 200 OK");
+
+    served.server.sigint();
+    // Kept alive and idle: nothing in flight, so the server closes it.
+    let mut rest = Vec::new();
+    stream
+        .read_to_end(&mut rest)
+        .expect("the server's end of file");
+    assert!(rest.is_empty(), "{rest:?}");
+    drop(stream);
+    let status = served.server.wait();
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert_eq!(
+        served.logged(),
+        "server: Ctrl-C: stopped accepting; finishing the connections (1 open)"
+    );
+    assert_eq!(served.logged(), "server: shut down");
+}
+
+#[test]
+fn ctrl_c_lets_a_request_in_flight_finish_with_connection_close() {
+    let mut served = Served::start();
+    let mut stream = served.connect();
+    let mut buf = Vec::new();
+    // One request, and the start of the next, in one write: once the first is answered, the
+    // server holds the start of the second.
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\nGET /more HTTP/1.1\r\nHo")
+        .unwrap();
+    let (status, _, _) = read_response(&mut stream, &mut buf, "GET");
+    assert_eq!(status, 200);
+    assert_eq!(served.logged(), "server: 127.0.0.1 \"GET /\" -> 200 OK");
+
+    served.server.sigint();
+    assert_eq!(
+        served.logged(),
+        "server: Ctrl-C: stopped accepting; finishing the connections (1 open)"
+    );
+    // The request in flight is finished, and answered; the answer says the server closes.
+    stream.write_all(b"st: t\r\n\r\n").unwrap();
+    let (status, text, _) = read_response(&mut stream, &mut buf, "GET");
+    assert_eq!(status, 404, "{text}");
+    assert!(text.contains("\r\nConnection: close\r\n"), "{text}");
+    assert_eq!(
+        served.logged(),
+        "server: 127.0.0.1 \"GET /more\" -> 404 Not Found"
+    );
+    stream.shutdown(Shutdown::Write).unwrap();
+    let mut rest = Vec::new();
+    stream
+        .read_to_end(&mut rest)
+        .expect("the server's end of file");
+    assert!(rest.is_empty(), "{rest:?}");
+    let status = served.server.wait();
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert_eq!(served.logged(), "server: shut down");
+}

@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Duration;
 
+use aio::sync::Event;
 use aio::{StreamReader, StreamWriter};
 use lesson_args::say;
 
@@ -89,10 +90,12 @@ fn broadcast(room: &SharedRoom, text: &str, except: Option<u64>) {
 
 // ANCHOR: client
 /// One connection, from "what is your name?" to leaving. A client that says nothing for
-/// `idle`, before or after joining, is told and disconnected.
+/// `idle`, before or after joining, is told and disconnected; so is every client when the
+/// server stops (`stopping`, set on Ctrl-C).
 async fn client_connected(
     room: SharedRoom,
     idle: Duration,
+    stopping: Event,
     mut reader: StreamReader,
     writer: StreamWriter,
 ) {
@@ -101,10 +104,11 @@ async fn client_connected(
     // 1. A name that is valid and not taken.
     writer.write(b"Welcome! What is your name?\n");
     let name = loop {
-        let name = match hear(&mut reader, idle).await {
+        let name = match hear(&mut reader, idle, &stopping).await {
             Heard::Line(name) => name,
             Heard::Gone => return, // Left before joining.
             Heard::Silent => return goodbye(writer, idle).await,
+            Heard::Stopping => return shutdown_goodbye(writer).await,
         };
         let valid = (1..=16).contains(&name.len())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -139,13 +143,12 @@ async fn client_connected(
     };
     broadcast(&room, &format!("* {name} joined"), Some(id));
 
-    // 3. Say what the client says, until it leaves or falls silent.
-    let silent = loop {
-        match hear(&mut reader, idle).await {
-            Heard::Line(line) if line == "/quit" => break false,
+    // 3. Say what the client says, until it leaves, falls silent or the server stops.
+    let why = loop {
+        match hear(&mut reader, idle, &stopping).await {
+            Heard::Line(line) if line == "/quit" => break Heard::Gone,
             Heard::Line(line) => broadcast(&room, &format!("<{name}> {line}"), Some(id)),
-            Heard::Gone => break false,
-            Heard::Silent => break true,
+            other => break other,
         }
         // Let the other tasks run before reading more: while a client sends a lot, its reads
         // succeed without waiting, and this task would keep the loop to itself.
@@ -155,13 +158,18 @@ async fn client_connected(
     // 4. Leave, unless the room already removed this client for being too slow.
     let removed = room.borrow_mut().members.remove(&id);
     if let Some(member) = removed {
-        if silent {
-            let notice = format!("* {name} was disconnected: silent for {}s", idle.as_secs());
-            broadcast(&room, &notice, None);
-            goodbye(member.writer, idle).await;
-        } else {
-            broadcast(&room, &format!("* {name} left"), None);
-            close_soon(member.writer).await;
+        match why {
+            Heard::Silent => {
+                let notice = format!("* {name} was disconnected: silent for {}s", idle.as_secs());
+                broadcast(&room, &notice, None);
+                goodbye(member.writer, idle).await;
+            }
+            // Everyone is told the same: nobody needs to hear who left first.
+            Heard::Stopping => shutdown_goodbye(member.writer).await,
+            _ => {
+                broadcast(&room, &format!("* {name} left"), None);
+                close_soon(member.writer).await;
+            }
         }
     }
 }
@@ -175,11 +183,24 @@ enum Heard {
     Gone,
     /// Nothing, for `idle`.
     Silent,
+    /// The server stops.
+    Stopping,
 }
 
-/// Waits at most `idle` for the client's next line.
-async fn hear(reader: &mut StreamReader, idle: Duration) -> Heard {
-    match aio::timeout(idle, reader.readline()).await {
+/// Waits at most `idle` for the client's next line, unless the server stops first.
+async fn hear(reader: &mut StreamReader, idle: Duration, stopping: &Event) -> Heard {
+    let (_, next) = aio::race!(
+        async {
+            stopping.wait().await;
+            None
+        },
+        async { Some(aio::timeout(idle, reader.readline()).await) },
+    )
+    .await;
+    let Some(next) = next else {
+        return Heard::Stopping;
+    };
+    match next {
         Ok(Ok(line)) => match line.strip_suffix(b"\n") {
             Some(line) => Heard::Line(
                 String::from_utf8_lossy(line)
@@ -201,6 +222,12 @@ async fn goodbye(writer: StreamWriter, idle: Duration) {
     close_soon(writer).await;
 }
 
+/// Tells a client that the server is shutting down, and closes.
+async fn shutdown_goodbye(writer: StreamWriter) {
+    writer.write(b"* the server is shutting down: goodbye\n");
+    close_soon(writer).await;
+}
+
 /// Closes after what is still in the outbox, which has `LINGER` to leave; then drops it and
 /// closes at once, for a client that does not read.
 async fn close_soon(writer: StreamWriter) {
@@ -213,15 +240,54 @@ async fn close_soon(writer: StreamWriter) {
 
 // ANCHOR: server
 /// Starts the chat server: one room, and a task for each connection (`aio::start_server`,
-/// like asyncio's `start_server`).
-async fn start_chat(addr: impl ToSocketAddrs, idle: Duration) -> io::Result<aio::Server> {
+/// like asyncio's `start_server`). Setting `stopping` tells every client goodbye.
+async fn start_chat(
+    addr: impl ToSocketAddrs,
+    idle: Duration,
+    stopping: Event,
+) -> io::Result<aio::Server> {
     let room = SharedRoom::default();
     aio::start_server(addr, move |reader, writer| {
-        client_connected(room.clone(), idle, reader, writer)
+        client_connected(room.clone(), idle, stopping.clone(), reader, writer)
     })
     .await
 }
 // ANCHOR_END: server
+
+// ANCHOR: serve
+/// `--serve`: the chat server until Ctrl-C, then a graceful shutdown (lesson 21): no new
+/// connections, every client told goodbye, every connection closed.
+async fn serve(port: u16, idle: Duration) -> Result<(), String> {
+    // From here on, Ctrl-C means "shut down", not "die".
+    let ctrl_c = aio::signal::ctrl_c();
+    let stopping = Event::new();
+    let server = start_chat(("127.0.0.1", port), idle, stopping.clone())
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let addr = server.local_addr();
+    // The first line is for programs (the tests read the port from it).
+    say!("listening on {addr}");
+    say!("join with: nc {} {}", addr.ip(), addr.port());
+    ctrl_c
+        .await
+        .map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?;
+
+    server.close();
+    stopping.set();
+    let open = server.active_connections();
+    say!("Ctrl-C: stopped accepting; saying goodbye ({open} connected)");
+    // Each goodbye has `LINGER` to leave; a little more for all of them to end.
+    if aio::timeout(LINGER * 2, server.wait_closed())
+        .await
+        .is_err()
+    {
+        let left = server.active_connections();
+        say!("dropping the connections that did not close in time ({left})");
+    }
+    say!("shut down");
+    Ok(())
+}
+// ANCHOR_END: serve
 
 /// Without arguments: the scripted demo (`src/script.rs`). `--serve [--port N] [--idle SECS]`:
 /// the server alone, for `nc`.
@@ -237,17 +303,7 @@ fn main() -> ExitCode {
         .value::<NonZeroU64>("--idle")
         .map_or(IDLE, |secs| Duration::from_secs(secs.get()));
     args.finish();
-    let served = aio::run(async move {
-        let server = start_chat(("127.0.0.1", port), idle)
-            .await
-            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-        let addr = server.local_addr();
-        // The first line is for programs (the tests read the port from it).
-        say!("listening on {addr}");
-        say!("join with: nc {} {}", addr.ip(), addr.port());
-        server.serve_forever().await;
-        Ok::<(), String>(())
-    });
+    let served = aio::run(serve(port, idle));
     // Failing to listen or connect: one line that says why, and a failure status.
     USAGE.exit(served)
 }

@@ -11,7 +11,8 @@ use aio::{StreamReader, StreamWriter};
 // ANCHOR: demo
 /// The demo: four people join, chat, one of them stops reading, and the last one falls silent.
 pub async fn demo() {
-    let server = crate::start_chat("127.0.0.1:0", crate::IDLE)
+    // A server that is never stopped: its `stopping` event is never set.
+    let server = crate::start_chat("127.0.0.1:0", crate::IDLE, aio::sync::Event::new())
         .await
         .expect("start the server");
     let addr = server.local_addr();

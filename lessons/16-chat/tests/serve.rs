@@ -124,3 +124,26 @@ fn a_flooding_client_does_not_stop_the_server() {
     // It still takes a new connection and greets it: the flood's task lets others run.
     let _newcomer = Nc::connect(&served);
 }
+
+#[test]
+fn ctrl_c_tells_every_client_goodbye_and_exits_0() {
+    let mut served = serve();
+    let mut log = served.take_lines().map(Result::unwrap);
+    let mut alice = Nc::join(&served, "alice");
+    // Still at "what is your name?".
+    let mut newcomer = Nc::connect(&served);
+    let status = served.interrupt();
+    assert_eq!(status.code(), Some(0), "{status}");
+    for nc in [&mut alice, &mut newcomer] {
+        assert_eq!(nc.line(), "* the server is shutting down: goodbye");
+        assert_eq!(nc.line(), "", "then the server closed the connection");
+    }
+    let log: Vec<String> = log.by_ref().skip(1).collect();
+    assert_eq!(
+        log,
+        [
+            "Ctrl-C: stopped accepting; saying goodbye (2 connected)",
+            "shut down"
+        ]
+    );
+}

@@ -1,5 +1,7 @@
 //! The OS edges: what the loop hands to the operating system's threads.
 //!
-//! `pool` is the bounded pool of threads behind `run_in_executor` and `to_thread`.
+//! `pool` is the bounded pool of threads behind `run_in_executor` and `to_thread`; `signal`
+//! turns Ctrl-C and SIGTERM into futures, woken through the reactor.
 
 pub(crate) mod pool;
+pub mod signal;
