@@ -71,7 +71,7 @@ fn words(cells: &[String]) -> Vec<String> {
 #[test]
 fn every_lesson_and_exercise_has_a_place_in_the_course_plan() {
     let text = fs::read_to_string(root().join("book/src/instructors.md")).unwrap();
-    let weekly = section(&text, "### Eight weekly meetings");
+    let weekly = section(&text, "### Nine weekly meetings");
     let workshop = section(&text, "### A three-day workshop");
     let mut problems = Vec::new();
 
