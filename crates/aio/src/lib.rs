@@ -69,10 +69,12 @@
 mod as_completed;
 mod callback;
 mod clock;
+mod concurrent_future;
 mod debug;
 pub mod fs;
 mod gather;
 mod interval;
+mod loop_handle;
 mod net;
 mod pool;
 mod promise;
@@ -98,12 +100,14 @@ mod yield_now;
 pub use as_completed::{as_completed, AsCompleted};
 pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
+pub use concurrent_future::{ConcurrentFuture, CoroutineError};
 #[doc(hidden)]
 pub use gather::MaybeDone as __MaybeDone;
 #[doc(hidden)]
 pub use gather::TupleChildren as __TupleChildren;
 pub use gather::{gather, try_gather, Gather, TryGather};
 pub use interval::{interval, Interval};
+pub use loop_handle::{get_running_loop, LoopCallback, LoopClosed, LoopHandle};
 pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
 pub use pool::{
     blocking_threads, blocking_threads_limit, blocking_threads_peak, default_blocking_threads,
