@@ -100,8 +100,8 @@ pub(crate) fn with_core<R>(what: &str, f: impl FnOnce(&Core) -> R) -> R {
 /// in a thread-local, so on another thread it finds none, and always stops here.
 #[cold]
 fn outside_the_loop(what: &str) -> String {
-    const HANDLE: &str = "where handle is the loop's aio::LoopHandle (aio::get_running_loop(), \
-                          called on the loop)";
+    const HANDLE: &str = "where handle is the loop's aio::LoopHandle, taken on the loop's thread \
+                          with aio::get_running_loop()";
     let from_another_thread = match what {
         "aio::spawn" | "aio::spawn_named" => format!(
             "send the future to the loop's thread with handle.run_coroutine_threadsafe(future), \
@@ -121,8 +121,8 @@ fn outside_the_loop(what: &str) -> String {
     format!(
         "{what} was called outside the aio runtime: {} runs no aio loop. Inside \
          `aio::run(async {{ ... }})`, call it from that async block (asyncio says \"no running \
-         event loop\"). From another thread, {from_another_thread} (asyncio's debug mode says \
-         \"Non-thread-safe operation invoked on an event loop other than the current one\")",
+         event loop\"). From another thread (asyncio's debug mode says \"Non-thread-safe \
+         operation invoked on an event loop other than the current one\"), {from_another_thread}.",
         thread_label()
     )
 }
