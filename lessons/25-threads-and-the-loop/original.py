@@ -104,14 +104,15 @@ def worker(loop, loop_thread):
 
     stuck = asyncio.run_coroutine_threadsafe(never_answers(), loop)
     try:
-        stuck.result(timeout=0.2)
+        outcome = stuck.result(timeout=0.2)
+        print(f"worker: the lookup answered after all: {outcome!r}")
     except concurrent.futures.TimeoutError:
         print("worker: no answer within 0.2 s, so cancel the lookup")
         stuck.cancel()
-    try:
-        stuck.result()
-    except concurrent.futures.CancelledError:
-        print("worker: the stuck lookup was cancelled")
+        try:
+            stuck.result()
+        except concurrent.futures.CancelledError:
+            print("worker: the stuck lookup was cancelled")
 # ANCHOR_END: worker
 
 

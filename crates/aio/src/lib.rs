@@ -11,7 +11,12 @@
 //! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`). To
 //! take the first to finish and drop the rest: [`race()`] and [`race!`]; to take outputs in
 //! completion order: [`as_completed`] (`asyncio.as_completed`). To
-//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`.
+//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`. For other threads
+//! (a worker, a library's callback thread), [`get_running_loop`] gives a [`LoopHandle`] with the
+//! loop's thread-safe doors, [`call_soon_threadsafe`](LoopHandle::call_soon_threadsafe) and
+//! [`run_coroutine_threadsafe`](LoopHandle::run_coroutine_threadsafe) (whose
+//! [`ConcurrentFuture`] a thread can block on), and [`LoopCallback`] lets them call a function
+//! that uses the loop's own objects.
 //!
 //! # Architecture
 //!
@@ -20,8 +25,10 @@
 //! Timers sit in a binary heap (`timers`); sockets are registered, edge-triggered, with a
 //! `polling::Poller` (epoll on Linux, kqueue on macOS and the BSDs), and other threads wake the
 //! loop through the reactor's `notify()` (`reactor`, one backend file per kind of poller); blocking
-//! calls go to a thread pool whose results wake the loop (`pool`). The crate has no `unsafe`
-//! code. One turn of the loop:
+//! calls go to a thread pool whose results wake the loop (`pool`); other threads send calls and
+//! coroutines to the loop's inbox, which the loop drains on its own thread (`loop_handle`, and
+//! `concurrent_future` for the outcome a thread waits for). The crate has no `unsafe` code. One
+//! turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐

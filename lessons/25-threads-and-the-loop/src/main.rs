@@ -94,12 +94,15 @@ fn worker(handle: LoopHandle, loop_thread: ThreadId) {
     }
     // A lookup whose answer never comes: give up after a while, and cancel it on the loop.
     let mut stuck = handle.run_coroutine_threadsafe(std::future::pending::<u32>());
-    if stuck.wait_timeout(Duration::from_millis(200)).is_none() {
-        println!("worker: no answer within 0.2 s, so cancel the lookup");
-        stuck.cancel();
-    }
-    if stuck.wait().is_err_and(|error| error.is_cancelled()) {
-        println!("worker: the stuck lookup was cancelled");
+    match stuck.wait_timeout(Duration::from_millis(200)) {
+        Some(outcome) => println!("worker: the lookup answered after all: {outcome:?}"),
+        None => {
+            println!("worker: no answer within 0.2 s, so cancel the lookup");
+            stuck.cancel();
+            if stuck.wait().is_err_and(|error| error.is_cancelled()) {
+                println!("worker: the stuck lookup was cancelled");
+            }
+        }
     }
 }
 // ANCHOR_END: worker
