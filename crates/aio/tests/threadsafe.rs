@@ -427,7 +427,8 @@ fn coroutines_still_running_or_queued_when_the_loop_ends_give_loop_closed() {
         .join()
         .unwrap();
         gone.await.unwrap(); // It runs, and never ends.
-                             // Sent while the loop is blocked, and the main future returns before the loop drains it.
+
+        // Sent while the loop is blocked; the main future returns before the loop drains it.
         let dropped = Arc::new(AtomicBool::new(false));
         let guard = Dropped(dropped.clone());
         let queued = spawn_named("worker", move || {

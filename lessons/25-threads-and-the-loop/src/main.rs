@@ -52,7 +52,8 @@ async fn a_library_calls_back_on_its_thread() {
     while let Some((reading, called_on)) = readings.get().await {
         let Reading { number, celsius } = reading;
         let handled_on = which_thread(loop_thread);
-        println!("reading {number}: {celsius:.1} °C (called back on {called_on}, handled on {handled_on})");
+        let threads = format!("called back on {called_on}, handled on {handled_on}");
+        println!("reading {number}: {celsius:.1} °C ({threads})");
         count += 1;
     }
     // Joining is a blocking call: on the blocking pool, not on the loop.
