@@ -425,26 +425,30 @@ impl Threadsafe {
     }
 
     /// A handle to this loop (whose run queue is `shared`), opening the inbox on first use.
+    /// Asked for while the loop closes (by a destructor of a task being cancelled), it is a
+    /// handle to a closed loop: every send fails.
     fn handle(&self, shared: &Arc<Shared>, debug: bool) -> LoopHandle {
         let mut inbox = self.inbox.borrow_mut();
-        match &*inbox {
+        let closed = match &*inbox {
             InboxEnd::Open { handle, .. } => return handle.clone(),
-            InboxEnd::Closed => unreachable!("handles are made while the loop runs"),
-            InboxEnd::Unopened => {}
-        }
+            InboxEnd::Closed => true,
+            InboxEnd::Unopened => false,
+        };
         let (sender, receiver) = crossbeam_channel::unbounded();
         let handle = LoopHandle {
             inbox: Arc::new(Inbox {
                 sender,
                 waker: TaskWaker::new(INBOX, shared),
-                closed: AtomicBool::new(false),
+                closed: AtomicBool::new(closed),
                 debug,
             }),
         };
-        *inbox = InboxEnd::Open {
-            handle: handle.clone(),
-            receiver,
-        };
+        if !closed {
+            *inbox = InboxEnd::Open {
+                handle: handle.clone(),
+                receiver,
+            };
+        }
         handle
     }
 

@@ -405,7 +405,9 @@ pub fn loop_turns() -> Option<u64> {
 }
 
 /// How many wakes have reached the running loop from other threads (a blocking job that
-/// finished, a waker called on a thread of yours), through its channel. `None` outside `run`.
+/// finished, a waker called on a thread of yours, calls sent through a
+/// [`LoopHandle`](crate::LoopHandle): one wake for all those that wait together), through its
+/// channel. `None` outside `run`.
 ///
 /// A cost meter: wakes made on the loop's own thread (a task setting an event, a timer, a
 /// ready socket) go to a local queue, with no lock and no atomic read-modify-write, and are

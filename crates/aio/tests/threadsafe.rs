@@ -518,6 +518,33 @@ fn a_loop_callback_reaches_the_loops_own_objects_in_order() {
 }
 
 #[test]
+fn a_handle_asked_for_while_the_loop_closes_is_closed() {
+    struct AsksOnDrop(Arc<Mutex<Option<aio::LoopHandle>>>);
+    impl Drop for AsksOnDrop {
+        fn drop(&mut self) {
+            *self.0.lock().unwrap() = Some(aio::get_running_loop());
+        }
+    }
+    let asked = Arc::new(Mutex::new(None));
+    let keep = asked.clone();
+    run_virtual(move || async move {
+        let _open = aio::get_running_loop(); // The inbox is open, then closed at the end.
+        aio::spawn(async move {
+            let _asks = AsksOnDrop(keep);
+            std::future::pending::<()>().await;
+        });
+        aio::yield_now().await; // The task runs, and is cancelled when `run` returns.
+    });
+    let handle = asked
+        .lock()
+        .unwrap()
+        .take()
+        .expect("asked while the loop closed");
+    assert!(handle.is_closed());
+    assert_eq!(handle.call_soon_threadsafe(|| {}), Err(aio::LoopClosed));
+}
+
+#[test]
 fn a_loop_callback_of_a_closed_loop_says_so() {
     let put = run_virtual(|| async { aio::LoopCallback::new(|_: u32| {}) });
     assert_eq!(put.call_soon_threadsafe(1), Err(aio::LoopClosed));
