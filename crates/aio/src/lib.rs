@@ -15,6 +15,12 @@
 //! form), `Barrier`, and the queues `Queue`, `LifoQueue` and `PriorityQueue`.
 //! To stop on Ctrl-C or SIGTERM: [`signal`]'s `ctrl_c()` and `Signals` (asyncio's
 //! `loop.add_signal_handler`).
+//! For other threads (a worker, a library's callback thread), [`get_running_loop`] gives a
+//! [`LoopHandle`] with the loop's thread-safe doors,
+//! [`call_soon_threadsafe`](LoopHandle::call_soon_threadsafe) and
+//! [`run_coroutine_threadsafe`](LoopHandle::run_coroutine_threadsafe) (whose
+//! [`ConcurrentFuture`] a thread can block on), and [`LoopCallback`] lets them call a function
+//! that uses the loop's own objects.
 //!
 //! # Architecture
 //!
@@ -22,7 +28,8 @@
 //!
 //! ```text
 //! event_loop/   the loop core: runtime (the turn), task (the table), run_queue (wakes),
-//!               timers + clock (the heap, real or virtual time), callback, trace, debug
+//!               timers + clock (the heap, real or virtual time), callback, trace, debug,
+//!               loop_handle + concurrent_future (how other threads reach the loop)
 //! io/           reactor (sockets registered with the poller; reactor/ has one backend file
 //!               per kind of poller), net (TCP), streams and protocol (asyncio's two APIs)
 //! os/           the OS edges: pool (threads for blocking calls), signal (Ctrl-C, SIGTERM)
@@ -39,7 +46,9 @@
 //! reactor's `notify()` (`reactor`); blocking calls go to a thread pool whose results wake the
 //! loop (`pool`). A signal's handler writes a byte to a socket pair whose other end is
 //! registered like any socket, so a Ctrl-C wakes the sleeping loop as a client's bytes would
-//! ([`signal`]). The crate has no `unsafe` code. One turn of the loop:
+//! ([`signal`]). Other threads send calls and coroutines to the loop's inbox, which the loop
+//! drains on its own thread (`loop_handle`, and `concurrent_future` for the outcome a thread
+//! waits for). The crate has no `unsafe` code. One turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐
@@ -96,7 +105,8 @@ mod time;
 // `crate::reactor`), whichever folder holds it.
 use combinators::{as_completed, gather, promise, race, ready_list, task_group, wait};
 use event_loop::{
-    callback, clock, debug, run_queue, runtime, task, timers, trace, waker_list, yield_now,
+    callback, clock, concurrent_future, debug, loop_handle, run_queue, runtime, task, timers,
+    trace, waker_list, yield_now,
 };
 use io::{net, protocol, reactor, streams, write_buffer};
 use os::pool;
@@ -105,6 +115,7 @@ use time::{interval, sleep, timeout};
 pub use as_completed::{as_completed, AsCompleted};
 pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
+pub use concurrent_future::{ConcurrentFuture, CoroutineError};
 #[doc(hidden)]
 pub use gather::MaybeDone as __MaybeDone;
 #[doc(hidden)]
@@ -112,6 +123,7 @@ pub use gather::TupleChildren as __TupleChildren;
 pub use gather::{gather, try_gather, Gather, TryGather};
 pub use interval::{interval, Interval};
 pub use io::fs;
+pub use loop_handle::{get_running_loop, LoopCallback, LoopClosed, LoopHandle};
 pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
 pub use os::signal;
 pub use pool::{

@@ -100,6 +100,52 @@ fn child_only_well_behaved_tasks() {
 }
 
 #[test]
+#[ignore = "run in a child process by the debug-mode tests"]
+fn child_blocking_calls_from_a_thread() {
+    aio::run(async {
+        let handle = aio::get_running_loop();
+        let (done, finished) = futures::channel::oneshot::channel();
+        let sensor = thread::Builder::new().name("sensor".into());
+        let sensor = sensor
+            .spawn(move || {
+                handle
+                    .call_soon_threadsafe(|| thread::sleep(Duration::from_millis(40)))
+                    .unwrap();
+                let coroutine = handle.run_coroutine_threadsafe(async {
+                    thread::sleep(Duration::from_millis(40)); // Blocks the loop.
+                });
+                coroutine.wait().unwrap();
+                done.send(()).unwrap();
+            })
+            .unwrap();
+        finished.await.unwrap();
+        aio::to_thread(move || sensor.join().unwrap()).await;
+    });
+}
+
+#[test]
+fn debug_mode_names_the_thread_that_sent_a_blocking_call() {
+    let stderr = stderr_of_child("child_blocking_calls_from_a_thread", Some("25"));
+    let found = reports(&stderr);
+    assert_eq!(found.len(), 2, "expected two reports, got:\n{stderr}");
+    assert!(
+        found[0].contains(
+            "task 'call_soon_threadsafe from thread sensor' (spawned at crates/aio/tests/debug.rs:"
+        ),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[1].contains("task 'run_coroutine_threadsafe from thread sensor' (spawned at"),
+        "{}",
+        found[1]
+    );
+    // Without debug mode, nothing is reported (and no thread name is looked up).
+    let quiet = stderr_of_child("child_blocking_calls_from_a_thread", None);
+    assert!(reports(&quiet).is_empty(), "{quiet}");
+}
+
+#[test]
 fn debug_mode_names_the_blocking_task_and_how_long_it_blocked() {
     let stderr = stderr_of_child("child_one_blocking_task", Some("25"));
     let reports = reports(&stderr);

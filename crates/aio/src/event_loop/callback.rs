@@ -4,9 +4,11 @@
 //! calls the function (after a sleep, for `call_later`), so it shares the run queue and the
 //! timer heap with everything else, and cancelling it is cancelling that task.
 
+use std::panic::Location;
 use std::time::Duration;
 
-use crate::task::{spawn, Task};
+use crate::runtime;
+use crate::task::{spawn_at, Task};
 
 /// A scheduled callback (asyncio's `Handle` / `TimerHandle`).
 #[derive(Debug)]
@@ -31,11 +33,17 @@ impl Handle {
 /// Calls `f` on the loop's next turn (asyncio's `loop.call_soon(f)`).
 ///
 /// # Panics
-/// Outside [`run`](crate::run).
+/// Outside [`run`](crate::run), and so on any thread but the loop's: from another thread, use
+/// [`LoopHandle::call_soon_threadsafe`](crate::LoopHandle::call_soon_threadsafe).
 #[track_caller]
 pub fn call_soon(f: impl FnOnce() + 'static) -> Handle {
     Handle {
-        task: spawn(async move { f() }),
+        task: spawn_at(
+            "aio::call_soon",
+            Location::caller(),
+            None,
+            async move { f() },
+        ),
     }
 }
 
@@ -43,12 +51,13 @@ pub fn call_soon(f: impl FnOnce() + 'static) -> Handle {
 /// The delay counts from this call.
 ///
 /// # Panics
-/// Outside [`run`](crate::run).
+/// Outside [`run`](crate::run), and so on any thread but the loop's (see [`call_soon`]).
 #[track_caller]
 pub fn call_later(delay: Duration, f: impl FnOnce() + 'static) -> Handle {
-    let deadline = crate::now() + delay;
+    let deadline = runtime::with_core("aio::call_later", |core| core.clock.now()) + delay;
+    let location = Location::caller();
     Handle {
-        task: spawn(async move {
+        task: spawn_at("aio::call_later", location, None, async move {
             crate::sleep_until(deadline).await;
             f()
         }),

@@ -4,6 +4,17 @@
 //! call, a long computation) freezes every other task. In debug mode the loop times each poll
 //! and prints a warning to stderr, naming the task, when one takes longer than the threshold.
 //! When debug mode is off, the loop does not read the clock at all.
+//!
+//! Threads. asyncio's debug mode also refuses loop-only calls made from another thread
+//! ("Non-thread-safe operation invoked on an event loop other than the current one"). Here
+//! that needs no debug mode: loop-only functions (`spawn`, `call_soon`, `sleep`, `now` …) find
+//! the loop in a thread-local, so on another thread they find none and always panic, naming
+//! the thread and the thread-safe way (`runtime::outside_the_loop`); and the loop's objects
+//! (`Queue`, `Event`, `Promise`, `Task` …) are not `Send`, so the compiler keeps them on its
+//! thread. Wakers are `Send + Sync` by contract, and may be called from anywhere. What debug
+//! mode adds: a task that another thread started through a `LoopHandle` or a `LoopCallback`
+//! is named after that thread ("call_soon_threadsafe from thread sensor"), so a report of a
+//! slow poll says where the work came from (without debug mode, no thread name is looked up).
 
 use std::time::Duration;
 

@@ -205,6 +205,22 @@ impl TaskWaker {
         self.scheduled.store(false, Ordering::Release);
     }
 
+    /// Like `clear_scheduled`, for the inbox of jobs from other threads (see `loop_handle`),
+    /// which the loop reads right after. A read-modify-write: if a sender's wake found the flag
+    /// still raised (and so queued nothing), this reads that wake's write, which makes the
+    /// job it sent before visible to the loop's next look into the inbox.
+    pub(crate) fn take_scheduled(&self) {
+        self.scheduled.swap(false, Ordering::AcqRel);
+    }
+
+    /// True on the thread whose running loop this waker belongs to.
+    pub(crate) fn on_loop_thread(&self) -> bool {
+        let shared = Arc::as_ptr(&self.shared) as usize;
+        LOCAL
+            .try_with(|local| local.owner.get() == shared)
+            .unwrap_or(false)
+    }
+
     // ANCHOR: schedule
     /// Queues the task, unless it is queued already; interrupts the poller if the loop sleeps.
     pub(crate) fn schedule(&self) {

@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use polling::Poller;
 
 use crate::clock::{Clock, ClockKind};
+use crate::loop_handle::{Threadsafe, INBOX};
 use crate::pool::{default_blocking_threads, Pool, DEFAULT_BLOCKING_IDLE};
 use crate::reactor::Reactor;
 use crate::run_queue::{RunQueue, TaskId, TaskWaker};
@@ -72,6 +73,8 @@ pub(crate) struct Core {
     pub(crate) trace: Option<Tracer>,
     /// The blocking pool (`run_in_executor`), shut down when `run` returns.
     pub(crate) pool: Pool,
+    /// Where other threads' calls arrive (`LoopHandle`), closed when `run` returns.
+    pub(crate) threadsafe: Threadsafe,
     /// How many turns the loop has made (see [`loop_turns`]).
     turns: Cell<u64>,
 }
@@ -85,11 +88,52 @@ thread_local! {
 pub(crate) fn with_core<R>(what: &str, f: impl FnOnce(&Core) -> R) -> R {
     match try_with_core(f) {
         Some(r) => r,
-        None => panic!(
-            "{what} was called outside the aio runtime. It needs a running event loop: start one \
-             with `aio::run(async {{ ... }})` and call it from inside that async block \
-             (asyncio says \"no running event loop\" for the same mistake)"
+        None => panic!("{}", outside_the_loop(what)),
+    }
+}
+
+// ANCHOR: outside
+/// The message of a loop-only call (`what`) made on a thread that runs no loop: outside
+/// `run`, or on another thread than the loop's. asyncio needs its debug mode to catch the
+/// second mistake ("Non-thread-safe operation invoked on an event loop other than the current
+/// one"), because any thread can reach its loop object; here a loop-only call finds the loop
+/// in a thread-local, so on another thread it finds none, and always stops here.
+#[cold]
+fn outside_the_loop(what: &str) -> String {
+    const HANDLE: &str = "where handle is the loop's aio::LoopHandle, taken on the loop's thread \
+                          with aio::get_running_loop()";
+    let from_another_thread = match what {
+        "aio::spawn" | "aio::spawn_named" => format!(
+            "send the future to the loop's thread with handle.run_coroutine_threadsafe(future), \
+             {HANDLE}"
         ),
+        "aio::call_soon" | "aio::call_later" => format!(
+            "send the function to the loop's thread with handle.call_soon_threadsafe(f), {HANDLE}"
+        ),
+        "aio::get_running_loop" | "aio::LoopCallback::new" => {
+            "call it on the loop's thread, and move what it returns to this one".to_string()
+        }
+        _ => format!(
+            "make the call inside a future sent to the loop's thread with \
+             handle.run_coroutine_threadsafe(future), {HANDLE}"
+        ),
+    };
+    format!(
+        "{what} was called outside the aio runtime: {} runs no aio loop. Inside \
+         `aio::run(async {{ ... }})`, call it from that async block (asyncio says \"no running \
+         event loop\"). From another thread (asyncio's debug mode says \"Non-thread-safe \
+         operation invoked on an event loop other than the current one\"), {from_another_thread}.",
+        thread_label()
+    )
+}
+// ANCHOR_END: outside
+
+/// The current thread, for messages: "thread 'name'", or "an unnamed thread (ThreadId(7))".
+pub(crate) fn thread_label() -> String {
+    let thread = std::thread::current();
+    match thread.name() {
+        Some(name) => format!("thread '{name}'"),
+        None => format!("an unnamed thread ({:?})", thread.id()),
     }
 }
 
@@ -276,6 +320,7 @@ impl Builder {
             debug: self.debug,
             trace: self.trace.map(Tracer::new),
             pool: Pool::new(self.blocking_threads, self.blocking_idle),
+            threadsafe: Threadsafe::new(),
             turns: Cell::new(0),
         });
         CURRENT.with(|current| *current.borrow_mut() = Some(core.clone()));
@@ -313,6 +358,9 @@ struct ExitGuard(Rc<Core>);
 impl Drop for ExitGuard {
     fn drop(&mut self) {
         self.0.trace(|t| t.end(self.0.tasks.borrow().len()));
+        // Other threads' calls fail from now on; those not yet started are dropped (a thread
+        // waiting for one hears that the loop closed).
+        self.0.threadsafe.close();
         // Drop leftovers with the loop still installed: their destructors may remove timers
         // or deregister sockets. Dropping one may spawn another, hence the loop.
         loop {
@@ -361,7 +409,9 @@ pub fn loop_turns() -> Option<u64> {
 }
 
 /// How many wakes have reached the running loop from other threads (a blocking job that
-/// finished, a waker called on a thread of yours), through its channel. `None` outside `run`.
+/// finished, a waker called on a thread of yours, calls sent through a
+/// [`LoopHandle`](crate::LoopHandle): one wake for all those that wait together), through its
+/// channel. `None` outside `run`.
 ///
 /// A cost meter: wakes made on the loop's own thread (a task setting an event, a timer, a
 /// ready socket) go to a local queue, with no lock and no atomic read-modify-write, and are
@@ -395,6 +445,9 @@ impl Core {
                         self.trace(|t| t.done("the main future", false));
                         return output;
                     }
+                } else if id == INBOX {
+                    // Calls from other threads: each starts its task, to run next turn.
+                    self.threadsafe.drain();
                 } else {
                     crate::task::run(&self.tasks, id, self.debug, self.trace.as_ref());
                 }

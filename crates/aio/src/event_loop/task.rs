@@ -869,7 +869,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    spawn_inner(None, future)
+    spawn_at("aio::spawn", Location::caller(), None, future)
 }
 
 /// Like [`spawn`], with a name that debug mode and error messages use
@@ -880,7 +880,12 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    spawn_inner(Some(name.into()), future)
+    spawn_at(
+        "aio::spawn_named",
+        Location::caller(),
+        Some(name.into()),
+        future,
+    )
 }
 
 /// With trace on: writes the line about a new task. Out of line, like `trace_poll`.
@@ -895,16 +900,22 @@ fn trace_spawn(
     trace.spawn(&Header { name, location }.numbered(trace.task_spawned(id)));
 }
 
+/// Spawns `future` as a task born at `location` (where messages say it was spawned), for the
+/// public entry point `what` (which a panic outside the loop names).
 #[track_caller]
-fn spawn_inner<F>(name: Option<String>, future: F) -> Task<F::Output>
+pub(crate) fn spawn_at<F>(
+    what: &str,
+    location: &'static Location<'static>,
+    name: Option<String>,
+    future: F,
+) -> Task<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
 {
     // ANCHOR: spawn
-    let location = Location::caller();
     let name: Option<Rc<str>> = name.map(Rc::from);
-    runtime::with_core("aio::spawn", |core| {
+    runtime::with_core(what, |core| {
         // The task's one allocation: the future, then its output, in one box.
         let task: TaskBox = Box::pin(MaybeDone::Future(future));
         let mut tasks = core.tasks.borrow_mut();

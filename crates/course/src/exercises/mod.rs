@@ -33,6 +33,7 @@ mod lesson17;
 mod lesson19;
 mod lesson20;
 mod lesson24;
+mod lesson25;
 
 use grade::Exercise;
 
@@ -59,5 +60,6 @@ pub fn all() -> Vec<Exercise> {
     exercises.extend(lesson19::all());
     exercises.extend(lesson20::all());
     exercises.extend(lesson24::all());
+    exercises.extend(lesson25::all());
     exercises
 }
