@@ -11,7 +11,9 @@
 //! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`). To
 //! take the first to finish and drop the rest: [`race()`] and [`race!`]; to take outputs in
 //! completion order: [`as_completed`] (`asyncio.as_completed`). To
-//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`.
+//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`. To run other
+//! programs: [`process`] (`asyncio.create_subprocess_exec`), whose pipes are the same
+//! [`StreamReader`] and [`StreamWriter`] as a connection's.
 //!
 //! # Architecture
 //!
@@ -20,8 +22,10 @@
 //! Timers sit in a binary heap (`timers`); sockets are registered, edge-triggered, with a
 //! `polling::Poller` (epoll on Linux, kqueue on macOS and the BSDs), and other threads wake the
 //! loop through the reactor's `notify()` (`reactor`, one backend file per kind of poller); blocking
-//! calls go to a thread pool whose results wake the loop (`pool`). The crate has no `unsafe`
-//! code. One turn of the loop:
+//! calls go to a thread pool whose results wake the loop (`pool`). Child processes (`process`)
+//! are pipes registered like sockets (`pipe`, read and written by the same streams as a
+//! connection through `byte_stream`) and, on Linux, a pidfd that becomes readable when the
+//! child exits (`process/exit.rs`). The crate has no `unsafe` code. One turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐
@@ -67,6 +71,7 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod as_completed;
+mod byte_stream;
 mod callback;
 mod clock;
 mod debug;
@@ -74,7 +79,9 @@ pub mod fs;
 mod gather;
 mod interval;
 mod net;
+mod pipe;
 mod pool;
+pub mod process;
 mod promise;
 mod protocol;
 mod race;
