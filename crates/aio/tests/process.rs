@@ -73,11 +73,12 @@ fn echo_through_cat() {
             // Each line comes back before the next is sent: the pipes are live, both ways.
             assert_eq!(stdout.readline().await.unwrap(), line.as_bytes());
         }
-        drop(stdin); // cat reads its end of file and exits...
-        assert_eq!(stdout.readline().await.unwrap(), b""); // ...closing its stdout.
+        // The writer is still held: closing the pipe now is what gives cat its end of file.
+        stdin.write_eof();
+        assert_eq!(stdout.readline().await.unwrap(), b""); // cat exits, closing its stdout.
         let status = cat.wait().await.unwrap();
         assert!(status.success(), "{status}");
-        drop((stdout, cat));
+        drop((stdin, stdout, cat));
         assert_eq!(aio::socket_count(), Some(0));
     }));
 }
