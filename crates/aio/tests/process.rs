@@ -21,11 +21,19 @@ use common::run_virtual as run;
 /// The longest any test here may take, in real time.
 const DEADLINE: Duration = Duration::from_secs(60);
 
-/// Runs `future`, failing the test if it takes longer than [`DEADLINE`].
+/// Runs `future`, failing the test if it takes longer than [`DEADLINE`]. The deadline is
+/// looked at first, so a future that would complete only because the deadline's timer woke
+/// the task (a lost wake-up) fails too.
 async fn within_deadline<T>(future: impl Future<Output = T>) -> T {
-    aio::timeout(DEADLINE, future)
-        .await
-        .unwrap_or_else(|_| panic!("the test took longer than {DEADLINE:?}"))
+    let mut future = std::pin::pin!(future);
+    let mut deadline = std::pin::pin!(aio::sleep(DEADLINE));
+    std::future::poll_fn(|cx| {
+        if deadline.as_mut().poll(cx).is_ready() {
+            panic!("the test took longer than {DEADLINE:?}");
+        }
+        future.as_mut().poll(cx)
+    })
+    .await
 }
 
 /// `sh -c script`, killed if the test drops it, with the given stdio piped.
