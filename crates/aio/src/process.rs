@@ -285,8 +285,10 @@ impl Child {
     ///
     /// It first drops [`stdin`](Self::stdin), as std's and tokio's `wait` do: a child that
     /// reads until its end of file would otherwise wait for the parent while the parent waits
-    /// for it (asyncio's documentation warns of that deadlock). Read what you need from
-    /// stdout before: a child blocked on a full stdout pipe does not exit either.
+    /// for it (asyncio's `wait` leaves stdin open). Read what you need from stdout before: a
+    /// child blocked on a full stdout pipe does not exit either (asyncio's documentation warns
+    /// of that one, and points to `communicate()`: here
+    /// [`wait_with_output`](Self::wait_with_output)).
     pub fn wait(&mut self) -> Wait<'_> {
         drop(self.stdin.take());
         Wait { child: self }
