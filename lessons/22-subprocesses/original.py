@@ -12,6 +12,9 @@ import sys
 import time
 from asyncio.subprocess import PIPE
 
+# How many rounds of jobs the five workers get.
+ROUNDS = 3
+
 # The jobs of the five workers, round by round: how long each takes, in tenths of a second.
 # Worker 3 cannot do a job of negative length, and worker 5's second job takes a minute.
 JOBS = [[1, 2, 1], [2, 1, 3], [1, -1, 1], [3, 1, 2], [2, 600, 1]]
@@ -90,10 +93,10 @@ async def five_workers():
     print(f"  {count} workers ready")
 
     working = list(procs)
-    for round in range(len(JOBS[0])):
-        print(f"round {round + 1}")
+    for round in range(1, ROUNDS + 1):
+        print(f"round {round}")
         answers = await asyncio.gather(
-            *(ask(n, procs[n], round + 1, JOBS[n - 1][round]) for n in working)
+            *(ask(n, procs[n], round, JOBS[n - 1][round - 1]) for n in working)
         )
         for n, answer, gone in answers:
             print(f"  worker {n}: {answer}")

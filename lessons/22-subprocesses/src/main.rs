@@ -19,9 +19,12 @@ use aio::process::{Child, Command, ExitStatus, Stdio};
 use aio::{StreamReader, StreamWriter};
 use futures::StreamExt;
 
+/// How many rounds of jobs the five workers get.
+const ROUNDS: usize = 3;
+
 /// The jobs of the five workers, round by round: how long each takes, in tenths of a second.
 /// Worker 3 cannot do a job of negative length, and worker 5's second job takes a minute.
-const JOBS: [[i64; 3]; 5] = [[1, 2, 1], [2, 1, 3], [1, -1, 1], [3, 1, 2], [2, 600, 1]];
+const JOBS: [[i64; ROUNDS]; 5] = [[1, 2, 1], [2, 1, 3], [1, -1, 1], [3, 1, 2], [2, 600, 1]];
 
 /// How long the parent waits for each answer.
 const ANSWER_WITHIN: Duration = Duration::from_secs(1);
@@ -164,13 +167,13 @@ async fn five_workers() -> io::Result<()> {
         .filter(|line| matches!(line, Ok(l) if l == b"ready\n"));
     println!("  {} workers ready", ready.count());
 
-    for round in 0..JOBS[0].len() {
-        println!("round {}", round + 1);
+    for round in 1..=ROUNDS {
+        println!("round {round}");
         // Every worker still there gets its job at once; they work in parallel.
         let asks = workers
             .iter_mut()
             .filter(|w| !w.gone)
-            .map(|w| ask(w, round + 1, JOBS[w.n - 1][round]));
+            .map(|w| ask(w, round, JOBS[w.n - 1][round - 1]));
         // `gather` returns the answers in worker order, whichever came first.
         for (n, answer) in aio::gather(asks).await {
             println!("  worker {n}: {answer}");
