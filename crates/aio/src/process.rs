@@ -35,8 +35,8 @@
 //!   moves with the wall clock then, as it does while a blocking job runs.
 //!
 //! Starting a child is std's `Command::spawn` (`fork` and `exec`, or `posix_spawn`): it
-//! blocks the loop for as long as the system takes to start the process, usually well under
-//! a millisecond, as asyncio's does.
+//! blocks the loop until the new process has started the program (`exec`), a millisecond or
+//! so, as asyncio's does.
 //!
 //! # Dropping a `Child`
 //!
@@ -201,8 +201,9 @@ impl Command {
         self.spawn()?.wait().await
     }
 
-    /// Runs the child to its end with stdout and stderr piped, and returns its exit status
-    /// and everything it wrote to them (asyncio's `communicate()`).
+    /// Runs the child to its end with stdout and stderr piped (this sets them so on the
+    /// command), and returns its exit status and everything it wrote to them (asyncio's
+    /// `communicate()`).
     ///
     /// Cancel safety: not safe: what the child wrote so far is lost. The process runs on (and
     /// is collected by the loop when it exits) unless [`kill_on_drop`](Self::kill_on_drop) was
