@@ -6,9 +6,9 @@
 //! 2. Wake the timers that are due.
 //! 3. If nothing is ready, block in the poller until a socket is ready, the nearest timer is
 //!    due, or another thread calls `notify()`. In virtual time with no blocking job in flight
-//!    and no child process running, jump the clock to the nearest timer instead (after listening briefly if a task waits on
-//!    a socket). If tasks stay ready, look at the sockets without blocking every
-//!    `IO_INTERVAL` turns.
+//!    and no child process running, jump the clock to the nearest timer instead (after
+//!    listening briefly if a task waits on a socket). If tasks stay ready, look at the
+//!    sockets without blocking every `IO_INTERVAL` turns.
 //!
 //! The loop's state lives in a thread-local while `run` runs, which is how `spawn` and `sleep`
 //! find it without being passed a handle (asyncio's "running loop").
@@ -430,8 +430,9 @@ impl Core {
         let may_jump =
             self.clock.is_virtual() && !self.pool.has_jobs_in_flight() && self.children.get() == 0;
         if let (true, Some(deadline)) = (may_jump, next) {
-            // Virtual time, no blocking job or child process: jump to the timer, unless a socket that a task
-            // waits on has news within the grace period (the next turn then handles it).
+            // Virtual time, no blocking job or child process: jump to the timer, unless a
+            // socket that a task waits on has news within the grace period (the next turn
+            // then handles it).
             let grace = if self.reactor.take_sent() {
                 VIRTUAL_GRACE_AFTER_SEND
             } else {
