@@ -56,6 +56,7 @@ declare -A EXCLUDED=(
   [complexity]="counts the work of 1,000 children or waiters per test: hours under Miri (gather, wait, task_group and sync_* run the same paths with a few)"
   [task_memory]="counts the heap held by 65,536 sleeping tasks: far too slow under Miri (tasks and timers run the same paths with a few)"
   [iteration]="a reader's lines come over real TCP sockets (as net); the interval and queue streams it also tests run on paths timers and sync cover"
+  [process]="starts child processes (sh, cat, sleep), which Miri cannot do"
   [cancel_safety]="reads aio's source files, which Miri's isolation forbids (and it runs no runtime code)"
   [signal]="installs real signal handlers (sigaction, which Miri does not support) and sets a UnixStream pair non-blocking; the cases about the process dying run the test binary again in a child process"
 )

@@ -21,6 +21,8 @@
 //! [`run_coroutine_threadsafe`](LoopHandle::run_coroutine_threadsafe) (whose
 //! [`ConcurrentFuture`] a thread can block on), and [`LoopCallback`] lets them call a function
 //! that uses the loop's own objects.
+//! To run other programs: [`process`] (`asyncio.create_subprocess_exec`), whose pipes are the
+//! same [`StreamReader`] and [`StreamWriter`] as a connection's.
 //!
 //! # Architecture
 //!
@@ -31,8 +33,10 @@
 //!               timers + clock (the heap, real or virtual time), callback, trace, debug,
 //!               loop_handle + concurrent_future (how other threads reach the loop)
 //! io/           reactor (sockets registered with the poller; reactor/ has one backend file
-//!               per kind of poller), net (TCP), streams and protocol (asyncio's two APIs)
-//! os/           the OS edges: pool (threads for blocking calls), signal (Ctrl-C, SIGTERM)
+//!               per kind of poller), net (TCP), pipe (a child's stdin/stdout/stderr),
+//!               streams and protocol (asyncio's two APIs)
+//! os/           the OS edges: pool (threads for blocking calls), signal (Ctrl-C, SIGTERM),
+//!               process (child programs; process/ has how their exits reach the loop)
 //! time/         sleep, interval, timeout
 //! combinators/  gather, wait, race, as_completed, task_group, promise
 //! sync/         Semaphore, Lock, Event, Condition, Barrier, the queues and their wait list
@@ -48,7 +52,10 @@
 //! registered like any socket, so a Ctrl-C wakes the sleeping loop as a client's bytes would
 //! ([`signal`]). Other threads send calls and coroutines to the loop's inbox, which the loop
 //! drains on its own thread (`loop_handle`, and `concurrent_future` for the outcome a thread
-//! waits for). The crate has no `unsafe` code. One turn of the loop:
+//! waits for). Child processes (`process`) are pipes registered like sockets (`pipe`, read and
+//! written by the same streams as a connection through `byte_stream`) and, on Linux, a pidfd
+//! that becomes readable when the child exits (`process/exit.rs`). The crate has no `unsafe`
+//! code. One turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐
@@ -108,7 +115,7 @@ use event_loop::{
     callback, clock, concurrent_future, debug, loop_handle, run_queue, runtime, task, timers,
     trace, waker_list, yield_now,
 };
-use io::{net, protocol, reactor, streams, write_buffer};
+use io::{byte_stream, net, pipe, protocol, reactor, streams, write_buffer};
 use os::pool;
 use time::{interval, sleep, timeout};
 
@@ -125,6 +132,7 @@ pub use interval::{interval, Interval};
 pub use io::fs;
 pub use loop_handle::{get_running_loop, LoopCallback, LoopClosed, LoopHandle};
 pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
+pub use os::process;
 pub use os::signal;
 pub use pool::{
     blocking_threads, blocking_threads_limit, blocking_threads_peak, default_blocking_threads,

@@ -7,8 +7,8 @@
 //! * **Virtual** time (`AIO_CLOCK=virtual`) stands still while the loop works and *jumps* to the
 //!   next timer's deadline when nothing is ready and nothing real is in flight. A program that
 //!   sleeps for an hour finishes at once, and every duration it prints is exact. While the loop
-//!   waits for something real (a socket, a job in the blocking pool) the virtual clock moves with
-//!   the wall clock, so it never jumps past real work.
+//!   waits for something real (a socket, a job in the blocking pool, a child process that is
+//!   still running) the virtual clock moves with the wall clock, so it never jumps past real work.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};

@@ -5,10 +5,10 @@
 //! 1. Poll the tasks that were ready when the turn began, each once (at most `BUDGET`).
 //! 2. Wake the timers that are due.
 //! 3. If nothing is ready, block in the poller until a socket is ready, the nearest timer is
-//!    due, or another thread calls `notify()`. In virtual time with no blocking job in flight,
-//!    jump the clock to the nearest timer instead (after listening briefly if a task waits on
-//!    a socket). If tasks stay ready, look at the sockets without blocking every
-//!    `IO_INTERVAL` turns.
+//!    due, or another thread calls `notify()`. In virtual time with no blocking job in flight
+//!    and no child process running, jump the clock to the nearest timer instead (after
+//!    listening briefly if a task waits on a socket). If tasks stay ready, look at the
+//!    sockets without blocking every `IO_INTERVAL` turns.
 //!
 //! The loop's state lives in a thread-local while `run` runs, which is how `spawn` and `sleep`
 //! find it without being passed a handle (asyncio's "running loop").
@@ -75,6 +75,11 @@ pub(crate) struct Core {
     pub(crate) pool: Pool,
     /// Where other threads' calls arrive (`LoopHandle`), closed when `run` returns.
     pub(crate) threadsafe: Threadsafe,
+    /// How many child processes (`aio::process`) this loop started and has not yet collected
+    /// the exit status of. Each `Child` holds a clone, and counts itself out when it collects
+    /// the status (or the task collecting a dropped child does). Virtual time does not jump
+    /// while it is above 0: a child's work, like a blocking job's, takes real time.
+    pub(crate) children: Rc<Cell<usize>>,
     /// How many turns the loop has made (see [`loop_turns`]).
     turns: Cell<u64>,
 }
@@ -321,6 +326,7 @@ impl Builder {
             trace: self.trace.map(Tracer::new),
             pool: Pool::new(self.blocking_threads, self.blocking_idle),
             threadsafe: Threadsafe::new(),
+            children: Rc::new(Cell::new(0)),
             turns: Cell::new(0),
         });
         CURRENT.with(|current| *current.borrow_mut() = Some(core.clone()));
@@ -478,10 +484,12 @@ impl Core {
         if timeout == Some(Duration::ZERO) {
             return; // A timer is already due; the next turn fires it.
         }
-        let may_jump = self.clock.is_virtual() && !self.pool.has_jobs_in_flight();
+        let may_jump =
+            self.clock.is_virtual() && !self.pool.has_jobs_in_flight() && self.children.get() == 0;
         if let (true, Some(deadline)) = (may_jump, next) {
-            // Virtual time, no blocking job: jump to the timer, unless a socket that a task
-            // waits on has news within the grace period (the next turn then handles it).
+            // Virtual time, no blocking job or child process: jump to the timer, unless a
+            // socket that a task waits on has news within the grace period (the next turn
+            // then handles it).
             let grace = if self.reactor.take_sent() {
                 VIRTUAL_GRACE_AFTER_SEND
             } else {

@@ -27,6 +27,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
+use crate::byte_stream::ByteStream;
 use crate::net::{TcpListener, TcpStream};
 use crate::streams::{ClearReader, LoopBuffer, Server};
 use crate::write_buffer::WriteBuffer;
@@ -211,7 +212,7 @@ enum Next {
 // ANCHOR: drive
 /// The task behind one connection: reads, and turns what happens into calls on `protocol`.
 async fn drive(stream: TcpStream, mut protocol: impl Protocol) {
-    let stream = Rc::new(stream);
+    let stream = Rc::new(ByteStream::Tcp(stream));
     let shared = Rc::new(TransportShared {
         buffer: WriteBuffer::new(stream.clone()),
         reading_paused: Cell::new(false),

@@ -268,7 +268,8 @@ impl Source {
 
 /// How many sockets are registered with the running loop. `None` outside `run`.
 ///
-/// A socket is registered from its creation (bind, accept, connect) until it is dropped.
+/// A socket is registered from its creation (bind, accept, connect) until it is dropped. The
+/// pipes to child processes count too, and on Linux each child's pidfd (`aio::process`).
 pub fn socket_count() -> Option<usize> {
     runtime::try_with_core(|core| core.reactor.len())
 }

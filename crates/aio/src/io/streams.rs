@@ -1,7 +1,8 @@
 //! Streams in asyncio's shape: [`start_server`], [`open_connection`], [`StreamReader`],
 //! [`StreamWriter`] and the [`Server`] they run under.
 //!
-//! A connection is split in two halves that share one [`TcpStream`]:
+//! A connection is split in two halves that share one [`TcpStream`] (or, for a child process,
+//! `aio::process` gives each pipe one half: see `byte_stream`):
 //!
 //! * the reader keeps a buffer, so that `readline` and `readexactly` can return exactly what
 //!   was asked and keep the rest for the next call. The buffer is bounded by a *limit*
@@ -43,6 +44,7 @@ use std::task::{Context, Poll};
 
 use futures::Stream;
 
+use crate::byte_stream::ByteStream;
 use crate::net::{TcpListener, TcpStream};
 use crate::task::{spawn, Task};
 use crate::waker_list::WakerList;
@@ -117,7 +119,7 @@ impl fmt::Debug for LoopBuffer {
 
 /// Forgets the task waiting to read a stream when dropped: a read's future, cancelled or not,
 /// must not leave its waker in the reactor.
-pub(crate) struct ClearReader<'a>(pub(crate) &'a TcpStream);
+pub(crate) struct ClearReader<'a>(pub(crate) &'a ByteStream);
 
 impl Drop for ClearReader<'_> {
     fn drop(&mut self) {
@@ -208,10 +210,11 @@ impl From<LimitOverrunError> for io::Error {
     }
 }
 
-/// The reading half of a connection (asyncio's `StreamReader`).
+/// The reading half of a connection, or a child process's stdout or stderr (asyncio's
+/// `StreamReader`).
 pub struct StreamReader {
-    /// The connection, shared with the writer.
-    stream: Rc<TcpStream>,
+    /// The connection, shared with the writer, or the pipe.
+    stream: Rc<ByteStream>,
     /// Bytes received, oldest first; the first `consumed` of them were already returned.
     /// Once all are returned it is replaced by an empty vector, which holds no memory: an idle
     /// reader costs nothing here.
@@ -237,7 +240,7 @@ impl fmt::Debug for StreamReader {
 }
 
 impl StreamReader {
-    fn new(stream: Rc<TcpStream>) -> StreamReader {
+    pub(crate) fn new(stream: Rc<ByteStream>) -> StreamReader {
         StreamReader {
             stream,
             buf: Vec::new(),
@@ -566,9 +569,9 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// The writing half of a connection (asyncio's `StreamWriter`).
+/// The writing half of a connection, or a child process's stdin (asyncio's `StreamWriter`).
 pub struct StreamWriter {
-    /// The connection's write buffer (it holds the connection too).
+    /// The connection's (or pipe's) write buffer; it holds the connection too.
     buffer: Rc<WriteBuffer>,
 }
 
@@ -658,14 +661,25 @@ impl StreamWriter {
         std::future::poll_fn(|cx| self.buffer.poll_closed(cx)).await;
     }
 
-    /// The address of the other end (asyncio's `get_extra_info('peername')`).
+    /// The address of the other end (asyncio's `get_extra_info('peername')`); an error for a
+    /// child's stdin, which has none.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.buffer.stream.peer_addr()
     }
 
-    /// The address of this end (asyncio's `get_extra_info('sockname')`).
+    /// The address of this end (asyncio's `get_extra_info('sockname')`); an error for a
+    /// child's stdin.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.buffer.stream.local_addr()
+    }
+}
+
+impl StreamWriter {
+    /// The writer of `stream`: a child's stdin.
+    pub(crate) fn new(stream: Rc<ByteStream>) -> StreamWriter {
+        StreamWriter {
+            buffer: WriteBuffer::new(stream),
+        }
     }
 }
 
@@ -682,12 +696,9 @@ impl Drop for StreamWriter {
 
 /// Splits a connection into its two halves.
 fn split(stream: TcpStream) -> (StreamReader, StreamWriter) {
-    let stream = Rc::new(stream);
+    let stream = Rc::new(ByteStream::Tcp(stream));
     let reader = StreamReader::new(stream.clone());
-    let writer = StreamWriter {
-        buffer: WriteBuffer::new(stream),
-    };
-    (reader, writer)
+    (reader, StreamWriter::new(stream))
 }
 
 /// Connects to `addr` and returns the connection's two halves

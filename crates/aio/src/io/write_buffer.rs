@@ -27,7 +27,7 @@ use std::net::Shutdown;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use crate::net::TcpStream;
+use crate::byte_stream::ByteStream;
 use crate::waker_list::WakerList;
 
 /// asyncio's default high-water mark for a transport's write buffer (64 KiB).
@@ -36,8 +36,8 @@ pub const DEFAULT_HIGH_WATER: usize = 64 * 1024;
 /// One connection's outgoing bytes and what should happen after they are sent.
 #[derive(Debug)]
 pub(crate) struct WriteBuffer {
-    /// The connection (shared with the reading side).
-    pub(crate) stream: Rc<TcpStream>,
+    /// The connection (shared with the reading side), or the pipe to a child's stdin.
+    pub(crate) stream: Rc<ByteStream>,
     /// Bytes accepted by `write` and not yet taken by the kernel, oldest first. A ring
     /// buffer: what the kernel took is dropped from the front without moving the rest. Empty,
     /// it holds no memory (see `release`).
@@ -65,7 +65,7 @@ pub(crate) struct WriteBuffer {
 }
 
 impl WriteBuffer {
-    pub(crate) fn new(stream: Rc<TcpStream>) -> Rc<WriteBuffer> {
+    pub(crate) fn new(stream: Rc<ByteStream>) -> Rc<WriteBuffer> {
         Rc::new(WriteBuffer {
             stream,
             buf: RefCell::new(VecDeque::new()),
@@ -303,7 +303,7 @@ impl WriteBuffer {
 }
 
 /// Clears the stream's waiting writer when the flusher ends, cancelled or not.
-struct ClearWriter<'a>(&'a TcpStream);
+struct ClearWriter<'a>(&'a ByteStream);
 
 impl Drop for ClearWriter<'_> {
     fn drop(&mut self) {

@@ -32,6 +32,7 @@ mod lesson16;
 mod lesson17;
 mod lesson19;
 mod lesson20;
+mod lesson22;
 mod lesson24;
 mod lesson25;
 
@@ -59,6 +60,7 @@ pub fn all() -> Vec<Exercise> {
     exercises.extend(lesson17::all());
     exercises.extend(lesson19::all());
     exercises.extend(lesson20::all());
+    exercises.extend(lesson22::all());
     exercises.extend(lesson24::all());
     exercises.extend(lesson25::all());
     exercises
