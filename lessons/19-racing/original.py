@@ -57,10 +57,11 @@ async def reports_as_they_come():
         ("report-d", 0.2),
         ("report-e", 0.5),
     ]
+    # Tasks made here start in this order; given coroutines, as_completed would make the
+    # tasks itself from a set, in an order that changes from run to run.
+    tasks = [asyncio.create_task(report(name, delay)) for name, delay in reports]
     received = 0
-    for next_report in asyncio.as_completed(
-        [report(name, delay) for name, delay in reports], timeout=0.35
-    ):
+    for next_report in asyncio.as_completed(tasks, timeout=0.35):
         try:
             name = await next_report
         except asyncio.TimeoutError:
