@@ -11,17 +11,23 @@
 //! (`asyncio.wait_for` / `asyncio.timeout`) and [`TaskGroup`] (`asyncio.TaskGroup`). To
 //! take the first to finish and drop the rest: [`race()`] and [`race!`]; to take outputs in
 //! completion order: [`as_completed`] (`asyncio.as_completed`). To
-//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`.
+//! coordinate tasks: [`sync`]'s `Semaphore`, `Lock`, `Event` and `Queue`. For the network:
+//! [`start_server`] and [`open_connection`] (asyncio's streams), [`create_server`] and the
+//! [`Protocol`] trait (its protocols and transports), and for UDP, which asyncio offers only as
+//! protocols, both [`create_datagram_endpoint`] with a [`DatagramProtocol`] and the
+//! [`UdpSocket`] beneath it ([`net`] holds the sockets).
 //!
 //! # Architecture
 //!
 //! One thread runs the loop (`runtime`). Tasks live in a table on that thread (`task`);
 //! wakers, which may be called from any thread, push task ids into a channel (`run_queue`).
-//! Timers sit in a binary heap (`timers`); sockets are registered, edge-triggered, with a
-//! `polling::Poller` (epoll on Linux, kqueue on macOS and the BSDs), and other threads wake the
-//! loop through the reactor's `notify()` (`reactor`, one backend file per kind of poller); blocking
-//! calls go to a thread pool whose results wake the loop (`pool`). The crate has no `unsafe`
-//! code. One turn of the loop:
+//! Timers sit in a binary heap (`timers`); sockets (`net`: TCP, and UDP in `net/udp.rs`) are
+//! registered, edge-triggered, with a `polling::Poller` (epoll on Linux, kqueue on macOS and
+//! the BSDs), and other threads wake the loop through the reactor's `notify()` (`reactor`, one
+//! backend file per kind of poller); blocking calls go to a thread pool whose results wake the
+//! loop (`pool`). On the sockets sit asyncio's two styles: streams (`streams`) and protocols
+//! (`protocol` for TCP, `datagram` for UDP). The crate has no `unsafe` code. One turn of the
+//! loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐
@@ -69,11 +75,12 @@
 mod as_completed;
 mod callback;
 mod clock;
+mod datagram;
 mod debug;
 pub mod fs;
 mod gather;
 mod interval;
-mod net;
+pub mod net;
 mod pool;
 mod promise;
 mod protocol;
@@ -98,13 +105,16 @@ mod yield_now;
 pub use as_completed::{as_completed, AsCompleted};
 pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
+pub use datagram::{create_datagram_endpoint, DatagramProtocol, DatagramTransport};
 #[doc(hidden)]
 pub use gather::MaybeDone as __MaybeDone;
 #[doc(hidden)]
 pub use gather::TupleChildren as __TupleChildren;
 pub use gather::{gather, try_gather, Gather, TryGather};
 pub use interval::{interval, Interval};
-pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
+pub use net::{
+    Accept, ReadSome, Recv, RecvFrom, SendDatagram, TcpListener, TcpStream, UdpSocket, WriteSome,
+};
 pub use pool::{
     blocking_threads, blocking_threads_limit, blocking_threads_peak, default_blocking_threads,
     run_in_executor, to_thread, Blocking, DEFAULT_BLOCKING_IDLE,
