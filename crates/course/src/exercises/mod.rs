@@ -32,6 +32,7 @@ mod lesson16;
 mod lesson17;
 mod lesson19;
 mod lesson20;
+mod lesson23;
 
 use grade::Exercise;
 
@@ -57,5 +58,6 @@ pub fn all() -> Vec<Exercise> {
     exercises.extend(lesson17::all());
     exercises.extend(lesson19::all());
     exercises.extend(lesson20::all());
+    exercises.extend(lesson23::all());
     exercises
 }
