@@ -175,8 +175,9 @@ enum Next {
 /// The task behind one endpoint: sends what is queued, receives, and turns what happens into
 /// calls on `protocol`.
 async fn drive(socket: UdpSocket, shared: Rc<Shared>, mut protocol: impl DatagramProtocol) {
+    // Owned here: whether the task ends or is cancelled, the socket is deregistered and closed
+    // with it, and the wakers it holds for this task go too.
     let socket = &socket;
-    let _clear = ClearWaiters(socket);
     loop {
         let next = std::future::poll_fn(|cx| {
             // `sendto` and `close` wake this task.
@@ -227,16 +228,6 @@ async fn drive(socket: UdpSocket, shared: Rc<Shared>, mut protocol: impl Datagra
     // The socket is closed when the task ends, right after this.
 }
 // ANCHOR_END: drive
-
-/// Forgets the task's wakers in the reactor when the task ends or is cancelled.
-struct ClearWaiters<'a>(&'a UdpSocket);
-
-impl Drop for ClearWaiters<'_> {
-    fn drop(&mut self) {
-        self.0.clear_reader();
-        self.0.clear_writer();
-    }
-}
 
 // ANCHOR: create
 /// Binds a UDP socket to `addr`, calls `factory()`'s `connection_made`, and drives the

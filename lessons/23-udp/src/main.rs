@@ -78,10 +78,13 @@ async fn one_socket_many_peers() {
 /// it and the client: every third datagram is lost, every fourth comes back on a slow route,
 /// and once `down` is set everything is lost.
 struct LossyEcho {
+    /// Where the echoes go out; given by `connection_made`.
     transport: Option<aio::DatagramTransport>,
     /// How many datagrams have arrived: the network's fate for each is decided by its number.
     received: u32,
+    /// Set by the client's side when the network goes down.
     down: Rc<Cell<bool>>,
+    /// When the pings started, for the times printed.
     start: Instant,
 }
 
