@@ -23,6 +23,10 @@
 //! that uses the loop's own objects.
 //! To run other programs: [`process`] (`asyncio.create_subprocess_exec`), whose pipes are the
 //! same [`StreamReader`] and [`StreamWriter`] as a connection's.
+//! For the network: [`start_server`] and [`open_connection`] (asyncio's streams),
+//! [`create_server`] and the [`Protocol`] trait (its protocols and transports), and for UDP,
+//! which asyncio offers only as protocols, both [`create_datagram_endpoint`] with a
+//! [`DatagramProtocol`] and the [`UdpSocket`] beneath it ([`net`] holds the sockets).
 //!
 //! # Architecture
 //!
@@ -33,8 +37,8 @@
 //!               timers + clock (the heap, real or virtual time), callback, trace, debug,
 //!               loop_handle + concurrent_future (how other threads reach the loop)
 //! io/           reactor (sockets registered with the poller; reactor/ has one backend file
-//!               per kind of poller), net (TCP), pipe (a child's stdin/stdout/stderr),
-//!               streams and protocol (asyncio's two APIs)
+//!               per kind of poller), net (TCP, UDP), pipe (a child's stdin/stdout/stderr),
+//!               streams and protocol (asyncio's two APIs), datagram (UDP's protocols)
 //! os/           the OS edges: pool (threads for blocking calls), signal (Ctrl-C, SIGTERM),
 //!               process (child programs; process/ has how their exits reach the loop)
 //! time/         sleep, interval, timeout
@@ -55,7 +59,8 @@
 //! waits for). Child processes (`process`) are pipes registered like sockets (`pipe`, read and
 //! written by the same streams as a connection through `byte_stream`) and, on Linux, a pidfd
 //! that becomes readable when the child exits (`process/exit.rs`). The crate has no `unsafe`
-//! code. One turn of the loop:
+//! code. On the sockets sit asyncio's two styles: streams (`streams`) and protocols (`protocol`
+//! for TCP, `datagram` for UDP). One turn of the loop:
 //!
 //! ```text
 //!        ┌──────────────────────────────────────────────────────────────┐
@@ -115,7 +120,7 @@ use event_loop::{
     callback, clock, concurrent_future, debug, loop_handle, run_queue, runtime, task, timers,
     trace, waker_list, yield_now,
 };
-use io::{byte_stream, net, pipe, protocol, reactor, streams, write_buffer};
+use io::{byte_stream, datagram, pipe, protocol, reactor, streams, write_buffer};
 use os::pool;
 use time::{interval, sleep, timeout};
 
@@ -123,6 +128,7 @@ pub use as_completed::{as_completed, AsCompleted};
 pub use callback::{call_later, call_soon, Handle};
 pub use clock::ClockKind;
 pub use concurrent_future::{ConcurrentFuture, CoroutineError};
+pub use datagram::{create_datagram_endpoint, DatagramProtocol, DatagramTransport};
 #[doc(hidden)]
 pub use gather::MaybeDone as __MaybeDone;
 #[doc(hidden)]
@@ -130,8 +136,11 @@ pub use gather::TupleChildren as __TupleChildren;
 pub use gather::{gather, try_gather, Gather, TryGather};
 pub use interval::{interval, Interval};
 pub use io::fs;
+pub use io::net;
 pub use loop_handle::{get_running_loop, LoopCallback, LoopClosed, LoopHandle};
-pub use net::{Accept, ReadSome, TcpListener, TcpStream, WriteSome};
+pub use net::{
+    Accept, ReadSome, Recv, RecvFrom, SendDatagram, TcpListener, TcpStream, UdpSocket, WriteSome,
+};
 pub use os::process;
 pub use os::signal;
 pub use pool::{

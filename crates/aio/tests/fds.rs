@@ -45,6 +45,7 @@ fn no_descriptor_outlives_its_stream() {
     // One test, two phases: tests of one binary run in parallel and share /proc/self/fd.
     dropping_streams_and_servers_closes_every_descriptor();
     cancelled_tasks_and_failed_connects_leave_no_descriptor();
+    udp_sockets_and_datagram_endpoints_close_their_descriptors();
 }
 
 fn dropping_streams_and_servers_closes_every_descriptor() {
@@ -101,6 +102,50 @@ fn cancelled_tasks_and_failed_connects_leave_no_descriptor() {
         assert!(aio::TcpStream::connect(closed_port).await.is_err());
         server.close();
         server.wait_closed().await;
+        aio::sleep(Duration::from_millis(1)).await;
+        assert_eq!(open_fds(), baseline);
+    });
+}
+
+/// Echoes datagrams (a datagram endpoint's protocol).
+struct DatagramEcho(Option<aio::DatagramTransport>);
+
+impl aio::DatagramProtocol for DatagramEcho {
+    fn connection_made(&mut self, transport: aio::DatagramTransport) {
+        self.0 = Some(transport);
+    }
+    fn datagram_received(&mut self, data: &[u8], addr: std::net::SocketAddr) {
+        self.0.as_ref().unwrap().sendto(data, addr);
+    }
+}
+
+fn udp_sockets_and_datagram_endpoints_close_their_descriptors() {
+    run(async {
+        let baseline = open_fds();
+        let endpoint = aio::create_datagram_endpoint("127.0.0.1:0", || DatagramEcho(None))
+            .await
+            .unwrap();
+        let sockets: Vec<_> = (0..10)
+            .map(|_| aio::UdpSocket::bind("127.0.0.1:0").unwrap())
+            .collect();
+        let mut buf = [0; 8];
+        for socket in &sockets {
+            socket
+                .send_to(b"ping", endpoint.local_addr())
+                .await
+                .unwrap();
+            assert_eq!(socket.recv_from(&mut buf).await.unwrap().0, 4);
+        }
+        // A task cancelled while it waits for a datagram.
+        let waiting = aio::spawn(async move {
+            let socket = aio::UdpSocket::bind("127.0.0.1:0").unwrap();
+            let _ = socket.recv_from(&mut [0; 8]).await;
+        });
+        aio::yield_now().await;
+        assert!(open_fds() >= baseline + 12);
+        waiting.cancel();
+        drop(sockets);
+        endpoint.close();
         aio::sleep(Duration::from_millis(1)).await;
         assert_eq!(open_fds(), baseline);
     });

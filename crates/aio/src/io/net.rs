@@ -1,6 +1,8 @@
-//! TCP sockets on the loop: [`TcpListener`] and [`TcpStream`].
+//! Sockets on the loop: TCP's [`TcpListener`] and [`TcpStream`] (here), UDP's [`UdpSocket`]
+//! (in `net/udp.rs`). The crate's root re-exports all three: `aio::TcpStream` is
+//! `aio::net::TcpStream`.
 //!
-//! Both wrap a std socket, switched to non-blocking mode and registered once with the loop's
+//! Each wraps a std socket, switched to non-blocking mode and registered once with the loop's
 //! reactor (a [`Registered`]). An operation is tried at once; if the kernel says "would block",
 //! the task waits for the socket's next readiness edge and tries again (see `reactor`).
 //!
@@ -29,6 +31,9 @@ use rustix::net::SocketFlags;
 use rustix::net::{AddressFamily, SocketType};
 
 use crate::reactor::Registered;
+
+mod udp;
+pub use udp::{Recv, RecvFrom, SendDatagram, UdpSocket};
 
 /// How many connections the kernel may hold for the listener before the loop accepts them.
 const BACKLOG: i32 = 1024;

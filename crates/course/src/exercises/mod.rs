@@ -33,6 +33,7 @@ mod lesson17;
 mod lesson19;
 mod lesson20;
 mod lesson22;
+mod lesson23;
 mod lesson24;
 mod lesson25;
 
@@ -61,6 +62,7 @@ pub fn all() -> Vec<Exercise> {
     exercises.extend(lesson19::all());
     exercises.extend(lesson20::all());
     exercises.extend(lesson22::all());
+    exercises.extend(lesson23::all());
     exercises.extend(lesson24::all());
     exercises.extend(lesson25::all());
     exercises
