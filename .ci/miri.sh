@@ -5,7 +5,7 @@
 # timers, `gather`/`wait`, the task group and the blocking pool, and the unsafe code of the
 # crates under them (polling, rustix, crossbeam-channel, futures).
 #
-#     .ci/miri.sh
+#     .ci/miri.sh [TEST...]        (default: every test binary but the EXCLUDED ones)
 #
 # What runs: every test binary in crates/aio/tests, on the Linux reactor, except the binaries
 # in EXCLUDED below, each with its reason. Inside a binary that runs, a test Miri cannot run
@@ -158,6 +158,14 @@ for file in crates/aio/tests/*.rs; do
   name=$(basename "$file" .rs)
   [[ -v "EXCLUDED[$name]" ]] || binaries+=("$name")
 done
+if [[ $# -gt 0 ]]; then
+  # Only the binaries named on the command line (while working on one part of the runtime).
+  for name in "$@"; do
+    [[ -f "crates/aio/tests/$name.rs" ]] || { echo "miri: no test binary crates/aio/tests/$name.rs" >&2; exit 1; }
+    [[ ! -v "EXCLUDED[$name]" ]] || { echo "miri: $name is excluded: ${EXCLUDED[$name]}" >&2; exit 1; }
+  done
+  binaries=("$@")
+fi
 [[ ${#binaries[@]} -gt 0 ]] || cannot_run "no test binaries to run in crates/aio/tests"
 
 echo "miri: building ${#binaries[@]} test binaries"
