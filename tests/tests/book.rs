@@ -8,32 +8,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// Every markdown file under `dir`, recursively.
-fn markdown_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(markdown_files(&path));
-        } else if path.extension().is_some_and(|e| e == "md") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
-}
+use workspace_checks::{files_with_extension, read, root};
 
 /// An `{{#include path:selector}}` found in a chapter.
 #[derive(Debug)]
@@ -72,7 +47,7 @@ fn includes_in(chapter: &Path, text: &str) -> Vec<Include> {
 }
 
 fn all_includes() -> Vec<Include> {
-    markdown_files(&root().join("book/src"))
+    files_with_extension(&root().join("book/src"), "md")
         .iter()
         .flat_map(|chapter| includes(chapter))
         .collect()
@@ -152,7 +127,7 @@ fn every_lesson_is_a_package_named_after_its_number() {
             number.chars().all(|c| c.is_ascii_digit()) && folder.as_bytes()[2] == b'-',
             "lesson folder {folder} should be NN-topic"
         );
-        let manifest = read(&lesson.join("Cargo.toml"));
+        let manifest = read(lesson.join("Cargo.toml"));
         assert!(
             manifest.contains(&format!("name = \"lesson-{number}\"")),
             "{folder}/Cargo.toml should name the package lesson-{number}"
@@ -162,7 +137,7 @@ fn every_lesson_is_a_package_named_after_its_number() {
 
 #[test]
 fn every_lesson_has_a_chapter_in_the_summary() {
-    let summary = read(&root().join("book/src/SUMMARY.md"));
+    let summary = read(root().join("book/src/SUMMARY.md"));
     for lesson in lessons() {
         let folder = lesson.file_name().unwrap().to_str().unwrap();
         let chapter = format!("lessons/{folder}.md");
@@ -359,7 +334,7 @@ fn caption_problems(chapter: &Path, text: &str) -> Vec<String> {
 fn every_included_listing_has_a_caption_naming_its_file() {
     let mut problems = Vec::new();
     let mut listings = 0;
-    for chapter in markdown_files(&root().join("book/src")) {
+    for chapter in files_with_extension(&root().join("book/src"), "md") {
         let text = read(&chapter);
         listings += text.matches(CAPTION).count();
         problems.extend(caption_problems(&chapter, &text));

@@ -12,16 +12,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use workspace_checks::read;
 
 fn book() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .join("book/src")
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 const APPENDIX: &str = "appendix-articles.md";
@@ -134,7 +131,7 @@ fn links(text: &str) -> Vec<(String, String)> {
 }
 
 fn entries() -> Vec<Entry> {
-    let text = read(&book().join(APPENDIX));
+    let text = read(book().join(APPENDIX));
     let mut entries = Vec::new();
     for section in text.split("\n## ").skip(1) {
         let (heading, body) = section.split_once('\n').unwrap_or((section, ""));
@@ -172,7 +169,7 @@ struct Claim {
 }
 
 fn claims() -> Vec<Claim> {
-    let text = read(&book().join(CLAIMS));
+    let text = read(book().join(CLAIMS));
     let mut claims = Vec::new();
     for line in text.lines().filter(|line| line.starts_with("| A")) {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
@@ -227,7 +224,7 @@ fn every_correction_box_has_its_entry_in_the_appendix_and_back() {
 
     let mut boxes_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for chapter in chapters() {
-        let titles = boxes(&read(&book().join(&chapter)));
+        let titles = boxes(&read(book().join(&chapter)));
         for title in titles {
             match by_title.get(&key(&title)) {
                 None => problems.push(format!(
@@ -347,7 +344,7 @@ fn the_counts_of_claims_are_the_counts_of_the_rows() {
         count("outdated"),
         count("misleading"),
     ];
-    let text = read(&book().join(CLAIMS));
+    let text = read(book().join(CLAIMS));
     let stated = text
         .split_once("<!-- counts -->")
         .and_then(|(_, rest)| rest.split_once("<!-- /counts -->"))

@@ -5,19 +5,7 @@
 //! the shape the chapter relies on (what it ran on, a row for every metric of every scenario,
 //! the three runtimes, the system calls per echo round trip).
 
-use std::fs;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn read(path: &str) -> String {
-    fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
+use workspace_checks::read;
 
 const RESULTS: &str = "book/src/bench/results.md";
 const RERUN: &str = "write it again: cargo run -p aio-bench --release -- --reps 5 --markdown \

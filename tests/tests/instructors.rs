@@ -3,14 +3,7 @@
 //! until it has one.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use workspace_checks::root;
 
 /// The folders under `dir` that hold a package, by name, sorted.
 fn packages(dir: &str) -> Vec<String> {

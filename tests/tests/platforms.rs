@@ -1,19 +1,7 @@
 //! The README says where the course runs and with which Rust; CI checks exactly that. These
 //! tests keep the README, `.ci/run`, `.ci/msrv.sh` and `Cargo.toml` saying the same thing.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .into()
-}
-
-fn read(path: &str) -> String {
-    fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use workspace_checks::read;
 
 /// The README's "Runs on" paragraph.
 fn runs_on() -> String {

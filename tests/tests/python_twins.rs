@@ -18,6 +18,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use lesson_check::{skip_reason, Skip};
+use workspace_checks::root;
 
 /// The lesson-check helpers that run Python: a test that calls one compares with Python.
 const PYTHON_HELPERS: [&str; 5] = [
@@ -30,13 +31,6 @@ const PYTHON_HELPERS: [&str; 5] = [
 
 /// The helpers that run the lesson's own `original.py`.
 const ORIGINAL_HELPERS: [&str; 2] = ["run_original", "assert_same_output_as_original"];
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 /// Rust source with its comments and the text of its string and char literals blanked out,
 /// so that braces and names inside them are not code; and the text of its string literals,

@@ -17,17 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
+use workspace_checks::{files_with_extension, read, root};
 
 /// `path` relative to the workspace root, for messages.
 fn shown(path: &Path) -> String {
@@ -360,28 +350,13 @@ fn visit_module(file: &Path, module: &str, items: &mut Vec<Item>) {
     }
 }
 
-/// Every `.rs` file under `dir`.
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
-}
-
 /// Every public item of `aio`, by path.
 fn public_items() -> BTreeMap<String, Item> {
     let src = root().join("crates/aio/src");
     let mut items = Vec::new();
     visit_module(&src.join("lib.rs"), "aio", &mut items);
     // `#[macro_export]` puts a macro at the crate's root, whichever module defines it.
-    for file in rust_files(&src) {
+    for file in files_with_extension(&src, "rs") {
         let text = read(&file);
         for line in lines_with_attributes(&text) {
             let exported = line
@@ -491,7 +466,7 @@ fn links(text: &str) -> Vec<&str> {
 }
 
 fn reference() -> String {
-    read(&root().join("book/src/reference.md"))
+    read(root().join("book/src/reference.md"))
 }
 
 /// A lesson whose code names `item`, to suggest for its row: by its full path, or by its
@@ -507,18 +482,21 @@ fn suggested_lesson(item: &Item) -> Option<String> {
         .collect();
     lessons.sort();
     lessons.into_iter().find_map(|lesson| {
-        let named = rust_files(&lesson.join("src")).iter().any(|file| {
-            let text = read(file);
-            text.contains(&format!("aio::{bare}"))
-                || (distinctive
-                    && text.match_indices(name).any(|(at, _)| {
-                        let before = text[..at].chars().next_back();
-                        let after = text[at + name.len()..].chars().next();
-                        let word =
-                            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-                        !word(before) && !word(after)
-                    }))
-        });
+        let named = files_with_extension(&lesson.join("src"), "rs")
+            .iter()
+            .any(|file| {
+                let text = read(file);
+                text.contains(&format!("aio::{bare}"))
+                    || (distinctive
+                        && text.match_indices(name).any(|(at, _)| {
+                            let before = text[..at].chars().next_back();
+                            let after = text[at + name.len()..].chars().next();
+                            let word = |c: Option<char>| {
+                                c.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                            };
+                            !word(before) && !word(after)
+                        }))
+            });
         let folder = lesson.file_name().unwrap().to_str().unwrap().to_string();
         named.then(|| format!("[lesson {}](lessons/{folder}.md)", &folder[..2]))
     })
@@ -660,7 +638,7 @@ fn every_row_says_what_asyncio_has_and_where_it_is_taught() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    let summary = read(&src.join("SUMMARY.md"));
+    let summary = read(src.join("SUMMARY.md"));
     assert!(
         summary.contains("(reference.md)"),
         "book/src/SUMMARY.md does not list reference.md"
